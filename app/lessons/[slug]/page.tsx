@@ -1,0 +1,43 @@
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+
+import { TableOfContents } from '@/app/_components/TableOfContents';
+import { LESSON_SLUGS, isLessonSlug } from '@/lib/content/catalog';
+import { loadLesson } from '@/lib/server/lessons';
+
+export const dynamicParams = false;
+
+export function generateStaticParams() {
+  return LESSON_SLUGS.map((slug) => ({ slug }));
+}
+
+interface LessonPageProps {
+  params: Promise<{ slug: string }>;
+}
+
+export async function generateMetadata({ params }: LessonPageProps): Promise<Metadata> {
+  const { slug } = await params;
+  if (!isLessonSlug(slug)) return {};
+  const { frontmatter } = await loadLesson(slug);
+  return { title: frontmatter.title, description: frontmatter.summary };
+}
+
+export default async function LessonPage({ params }: LessonPageProps) {
+  const { slug } = await params;
+  if (!isLessonSlug(slug)) notFound();
+  const { frontmatter, toc, Content } = await loadLesson(slug);
+  return (
+    <div className="lesson-layout">
+      <TableOfContents entries={toc} />
+      <article className="lesson prose" aria-labelledby="lesson-title">
+        <header className="lesson-header">
+          <p className="eyebrow">Lesson {frontmatter.order}</p>
+          <h1 id="lesson-title">{frontmatter.title}</h1>
+          <p className="lede">{frontmatter.summary}</p>
+          <p className="meta">About {frontmatter.minutes} minutes</p>
+        </header>
+        <Content />
+      </article>
+    </div>
+  );
+}

@@ -1,0 +1,28 @@
+import Link from 'next/link';
+
+import { listLessons } from '@/lib/server/lessons';
+
+export default async function CourseIndexPage() {
+  const lessons = await listLessons();
+  return (
+    <div className="page-narrow">
+      <h1>Neural networks, one idea at a time</h1>
+      <p className="lede">
+        Short, interactive lessons. Read a little, drag a slider, watch the numbers move, then check
+        yourself.
+      </p>
+      <h2 id="lessons">Lessons</h2>
+      <ol className="lesson-list" aria-labelledby="lessons">
+        {lessons.map(({ slug, frontmatter }) => (
+          <li key={slug} className="lesson-card">
+            <h3>
+              <Link href={`/lessons/${slug}`}>{frontmatter.title}</Link>
+            </h3>
+            <p>{frontmatter.summary}</p>
+            <p className="meta">About {frontmatter.minutes} minutes</p>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}

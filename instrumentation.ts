@@ -1,0 +1,13 @@
+// Runs once when a server process starts (Next's instrumentation hook): validate the
+// environment first, so a bad setting stops the server with a clear message, then load the
+// course content into the database.
+export async function register() {
+  if (process.env.NEXT_RUNTIME !== 'nodejs') return;
+  const { serverEnv } = await import('@/lib/env');
+  serverEnv();
+  // Prerendering during `next build` also loads this hook; there is no database to fill then.
+  if (process.env.NEXT_PHASE === 'phase-production-build') return;
+  const { syncCourseContent } = await import('@/lib/server/content-sync');
+  const { lessons, questions } = await syncCourseContent();
+  console.log(`[autodidact] course content loaded: ${lessons} lesson(s), ${questions} question(s)`);
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/**
+ * Every setting the server reads, parsed once at startup. A bad value stops the server with
+ * a message that names the variable, instead of failing later in some request.
+ */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql:// (PostgreSQL)')
+    .default('file:./data/autodidact.db'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+});
+
+export type ServerEnv = z.infer<typeof envSchema>;
+
+export function parseEnv(source: Record<string, string | undefined>): ServerEnv {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`Invalid environment configuration:\n${lines.join('\n')}`);
+}
+
+let cached: ServerEnv | undefined;
+
+export function serverEnv(): ServerEnv {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
