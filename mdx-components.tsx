@@ -1,15 +1,34 @@
 import type { MDXComponents } from 'mdx/types';
 
+import { BeforeAfter, Column } from '@/app/_components/lesson/BeforeAfter';
 import { Callout } from '@/app/_components/lesson/Callout';
+import { ChainOfInfluence } from '@/app/_components/lesson/ChainOfInfluence';
 import { KnowledgeCheck } from '@/app/_components/lesson/KnowledgeCheck';
+import { NeuronGraphDiagram } from '@/app/_components/lesson/NeuronGraphDiagram';
+import { BackwardStepsWidget } from '@/app/_components/widgets/backward-steps/BackwardStepsWidget';
+import { BlamePathsWidget } from '@/app/_components/widgets/blame-paths/BlamePathsWidget';
+import { ForwardPassWidget } from '@/app/_components/widgets/forward-pass/ForwardPassWidget';
+import { GradientStepWidget } from '@/app/_components/widgets/gradient-step/GradientStepWidget';
+import { GraphPlaygroundWidget } from '@/app/_components/widgets/graph-playground/GraphPlaygroundWidget';
+import { NudgeTestWidget } from '@/app/_components/widgets/nudge-test/NudgeTestWidget';
 
 /**
  * The one registry of components that lesson MDX may use. Authors never import inside MDX
  * (react.dev's convention): adding a component to a lesson means adding it here once.
  */
 const lessonComponents = {
+  BackwardStepsWidget,
+  BlamePathsWidget,
+  ForwardPassWidget,
+  GradientStepWidget,
+  GraphPlaygroundWidget,
+  NudgeTestWidget,
+  BeforeAfter,
   Callout,
+  ChainOfInfluence,
+  Column,
   KnowledgeCheck,
+  NeuronGraphDiagram,
 } satisfies MDXComponents;
 
 export function useMDXComponents(components: MDXComponents = {}): MDXComponents {

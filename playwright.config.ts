@@ -38,6 +38,7 @@ export default defineConfig({
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,
-    env: { PORT: String(port), DATABASE_URL: 'file:./data/e2e.db' },
+    // E2E_PORT and NEXT_DIST_DIR let several runs (a developer's and a benchmark's) coexist.
+    env: { PORT: String(port), DATABASE_URL: `file:./data/e2e-${port}.db` },
   },
 });

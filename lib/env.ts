@@ -4,15 +4,34 @@ import { z } from 'zod';
  * Every setting the server reads, parsed once at startup. A bad value stops the server with
  * a message that names the variable, instead of failing later in some request.
  */
-const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql:// (PostgreSQL)')
-    .default('file:./data/autodidact.db'),
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-});
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^(file:|postgres(ql)?:\/\/)/, 'must start with file: (SQLite) or postgresql:// (PostgreSQL)')
+      .default('file:./data/autodidact.db'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    /**
+     * Seals the session cookie (iron-session). Optional with SQLite: the server then generates
+     * one and keeps it in the database folder (see lib/server/secret.ts).
+     */
+    SESSION_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters; generate one with `openssl rand -base64 32`')
+      .optional(),
+  })
+  .superRefine((env, context) => {
+    if (!env.SESSION_SECRET && !env.DATABASE_URL.startsWith('file:')) {
+      context.addIssue({
+        code: 'custom',
+        path: ['SESSION_SECRET'],
+        message:
+          'is required with PostgreSQL: every app instance must seal session cookies with the same secret (generate one with `openssl rand -base64 32`)',
+      });
+    }
+  });
 
 export type ServerEnv = z.infer<typeof envSchema>;
 

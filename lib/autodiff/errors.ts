@@ -8,7 +8,7 @@ export type AutodiffErrorKind =
   | 'stale'
   | 'foreign-value'
   | 'not-seeded'
-  | 'invalid-option'
+  | 'invalid-option';
 
 /**
  * Every error the engine raises on purpose. Source errors carry a 1-based `line`/`column`;
@@ -16,17 +16,17 @@ export type AutodiffErrorKind =
  * `detail` is the message without the position prefix, for UIs that show position separately.
  */
 export class AutodiffError extends Error {
-  readonly kind: AutodiffErrorKind
-  readonly line: number
-  readonly column: number
-  readonly detail: string
+  readonly kind: AutodiffErrorKind;
+  readonly line: number;
+  readonly column: number;
+  readonly detail: string;
 
   constructor(kind: AutodiffErrorKind, detail: string, line = 0, column = 0) {
-    super(line > 0 ? `line ${line}, col ${column}: ${detail}` : detail)
-    this.name = 'AutodiffError'
-    this.kind = kind
-    this.line = line
-    this.column = column
-    this.detail = detail
+    super(line > 0 ? `line ${line}, col ${column}: ${detail}` : detail);
+    this.name = 'AutodiffError';
+    this.kind = kind;
+    this.line = line;
+    this.column = column;
+    this.detail = detail;
   }
 }

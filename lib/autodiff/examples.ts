@@ -1,9 +1,9 @@
 export interface ExampleProgram {
-  id: string
-  title: string
-  source: string
-  env: Record<string, number>
-  description: string
+  id: string;
+  title: string;
+  source: string;
+  env: Record<string, number>;
+  description: string;
 }
 
 /**
@@ -13,29 +13,29 @@ export interface ExampleProgram {
 export const LESSON_NEURON: { readonly squaredError: string; readonly bce: string } = {
   squaredError: 'p = w*x\nz = p + b\na = sigmoid(z)\nL = sqerr(a, y)',
   bce: 'p = w*x\nz = p + b\na = sigmoid(z)\nL = bce(a, y)',
-}
+};
 
-const RESIDUAL_LAYERS = 8
-const RESIDUAL_WEIGHTS = [0.9, -0.6, 0.4, 0.8, -0.3, 0.7, -0.5, 0.2]
-const RESIDUAL_BIASES = [0.1, -0.2, 0.05, 0.3, -0.1, 0.15, -0.25, 0.05]
+const RESIDUAL_LAYERS = 8;
+const RESIDUAL_WEIGHTS = [0.9, -0.6, 0.4, 0.8, -0.3, 0.7, -0.5, 0.2];
+const RESIDUAL_BIASES = [0.1, -0.2, 0.05, 0.3, -0.1, 0.15, -0.25, 0.05];
 
 function residualChainSource(): string {
-  const lines: string[] = []
+  const lines: string[] = [];
   for (let layer = 1; layer <= RESIDUAL_LAYERS; layer++) {
-    const previous = layer === 1 ? 'x' : `h${layer - 1}`
-    lines.push(`h${layer} = ${previous} + tanh(w${layer}*${previous} + b${layer})`)
+    const previous = layer === 1 ? 'x' : `h${layer - 1}`;
+    lines.push(`h${layer} = ${previous} + tanh(w${layer}*${previous} + b${layer})`);
   }
-  lines.push(`L = sqerr(h${RESIDUAL_LAYERS}, y)`)
-  return lines.join('\n')
+  lines.push(`L = sqerr(h${RESIDUAL_LAYERS}, y)`);
+  return lines.join('\n');
 }
 
 function residualChainEnv(): Record<string, number> {
-  const env: Record<string, number> = { x: 0.5, y: 1 }
+  const env: Record<string, number> = { x: 0.5, y: 1 };
   for (let layer = 1; layer <= RESIDUAL_LAYERS; layer++) {
-    env[`w${layer}`] = RESIDUAL_WEIGHTS[layer - 1]!
-    env[`b${layer}`] = RESIDUAL_BIASES[layer - 1]!
+    env[`w${layer}`] = RESIDUAL_WEIGHTS[layer - 1]!;
+    env[`b${layer}`] = RESIDUAL_BIASES[layer - 1]!;
   }
-  return env
+  return env;
 }
 
 export const EXAMPLE_PROGRAMS: readonly ExampleProgram[] = [
@@ -68,8 +68,7 @@ export const EXAMPLE_PROGRAMS: readonly ExampleProgram[] = [
     title: 'A node on two paths',
     source: 'a = x*y\nL = a + a*z',
     env: { x: 2, y: -3, z: 4 },
-    description:
-      'a reaches L directly and through a*z, so its gradient is the sum of both paths: dL/da = 1 + z.',
+    description: 'a reaches L directly and through a*z, so its gradient is the sum of both paths: dL/da = 1 + z.',
   },
   {
     id: 'tanh-neuron',
@@ -86,4 +85,4 @@ export const EXAMPLE_PROGRAMS: readonly ExampleProgram[] = [
     env: residualChainEnv(),
     description: `${RESIDUAL_LAYERS} residual layers h = h + tanh(w·h + b) and a squared-error loss: a ~50-node graph for timing the widgets.`,
   },
-]
+];

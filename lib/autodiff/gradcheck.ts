@@ -1,12 +1,12 @@
 export interface GradCheckRow {
-  name: string
-  analytic: number
-  numeric: number
-  relError: number
+  name: string;
+  analytic: number;
+  numeric: number;
+  relError: number;
 }
 
 /** Guards the relative error against 0/0 when both derivatives are exactly 0. */
-const TINY = 1e-300
+const TINY = 1e-300;
 
 /**
  * CS231n-style numerical gradient check. For each variable of `point`, the numeric derivative
@@ -22,20 +22,19 @@ export function gradCheck(
   analytic: Record<string, number>,
   h = 1e-5,
 ): GradCheckRow[] {
-  const rows: GradCheckRow[] = []
+  const rows: GradCheckRow[] = [];
   for (const name of Object.keys(point)) {
-    const x = point[name]!
-    const step = h * Math.max(1, Math.abs(x))
-    const above = x + step
-    const below = x - step
-    const plus = f({ ...point, [name]: above })
-    const minus = f({ ...point, [name]: below })
+    const x = point[name]!;
+    const step = h * Math.max(1, Math.abs(x));
+    const above = x + step;
+    const below = x - step;
+    const plus = f({ ...point, [name]: above });
+    const minus = f({ ...point, [name]: below });
     // Divide by the step actually taken: x ± step is rounded, and 2*step would not match it.
-    const numeric = (plus - minus) / (above - below)
-    const analyticValue = Object.prototype.hasOwnProperty.call(analytic, name) ? analytic[name]! : Number.NaN
-    const relError =
-      Math.abs(analyticValue - numeric) / Math.max(Math.abs(analyticValue), Math.abs(numeric), TINY)
-    rows.push({ name, analytic: analyticValue, numeric, relError })
+    const numeric = (plus - minus) / (above - below);
+    const analyticValue = Object.prototype.hasOwnProperty.call(analytic, name) ? analytic[name]! : Number.NaN;
+    const relError = Math.abs(analyticValue - numeric) / Math.max(Math.abs(analyticValue), Math.abs(numeric), TINY);
+    rows.push({ name, analytic: analyticValue, numeric, relError });
   }
-  return rows
+  return rows;
 }

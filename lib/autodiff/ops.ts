@@ -15,26 +15,26 @@
  * to the first argument.
  */
 
-export const OP_INPUT = 0
-export const OP_CONSTANT = 1
+export const OP_INPUT = 0;
+export const OP_CONSTANT = 1;
 
-export type Arity = 1 | 2
+export type Arity = 1 | 2;
 
 export interface OpDefinition {
-  readonly code: number
+  readonly code: number;
   /** Stable identifier, used as `TraceNode.op`. */
-  readonly name: string
+  readonly name: string;
   /** Short label for an unnamed node of this op in a drawn graph. */
-  readonly symbol: string
-  readonly arity: Arity
+  readonly symbol: string;
+  readonly arity: Arity;
   /** Names under which the expression language can call this op. */
-  readonly callNames: readonly string[]
-  readonly value: (a: number, b: number) => number
-  readonly da: (a: number, b: number, out: number) => number
-  readonly db: (a: number, b: number, out: number) => number
+  readonly callNames: readonly string[];
+  readonly value: (a: number, b: number) => number;
+  readonly da: (a: number, b: number, out: number) => number;
+  readonly db: (a: number, b: number, out: number) => number;
 }
 
-const noPartial = (): number => 0
+const noPartial = (): number => 0;
 
 /**
  * Clamp for `bce` on a probability: log(1e-12) ≈ -27.6 keeps the loss finite when a sigmoid
@@ -42,34 +42,34 @@ const noPartial = (): number => 0
  * there is 0 — the derivative of what is actually computed (finite differences agree). That
  * flatness is why `bce_logits` exists for training.
  */
-export const BCE_EPSILON = 1e-12
+export const BCE_EPSILON = 1e-12;
 
 function clampProbability(a: number): number {
-  return a < BCE_EPSILON ? BCE_EPSILON : a > 1 - BCE_EPSILON ? 1 - BCE_EPSILON : a
+  return a < BCE_EPSILON ? BCE_EPSILON : a > 1 - BCE_EPSILON ? 1 - BCE_EPSILON : a;
 }
 
 function stableSigmoid(z: number): number {
   // Branching keeps exp's argument non-positive so it never overflows to Infinity/Infinity.
-  if (z >= 0) return 1 / (1 + Math.exp(-z))
-  const e = Math.exp(z)
-  return e / (1 + e)
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
 }
 
 function powExponentPartial(base: number, out: number): number {
   // d(a^b)/db = a^b ln a. For a = 0 the product 0 * -Infinity would be NaN although 0^b is
   // constant (= 0) for every b > 0, so the honest derivative there is 0.
-  if (out === 0) return 0
-  return out * Math.log(base)
+  if (out === 0) return 0;
+  return out * Math.log(base);
 }
 
 interface OpSpec {
-  name: string
-  symbol: string
-  arity: Arity
-  callNames?: readonly string[]
-  value: (a: number, b: number) => number
-  da: (a: number, b: number, out: number) => number
-  db?: (a: number, b: number, out: number) => number
+  name: string;
+  symbol: string;
+  arity: Arity;
+  callNames?: readonly string[];
+  value: (a: number, b: number) => number;
+  da: (a: number, b: number, out: number) => number;
+  db?: (a: number, b: number, out: number) => number;
 }
 
 const specs = [
@@ -163,17 +163,17 @@ const specs = [
     symbol: 'bce',
     arity: 2,
     value: (a, y) => {
-      const p = clampProbability(a)
+      const p = clampProbability(a);
       // log1p(-p) keeps precision for p near 1, where 1 - p would lose digits.
-      return -(y * Math.log(p) + (1 - y) * Math.log1p(-p))
+      return -(y * Math.log(p) + (1 - y) * Math.log1p(-p));
     },
     da: (a, y) => {
-      if (a < BCE_EPSILON || a > 1 - BCE_EPSILON) return 0
-      return (1 - y) / (1 - a) - y / a
+      if (a < BCE_EPSILON || a > 1 - BCE_EPSILON) return 0;
+      return (1 - y) / (1 - a) - y / a;
     },
     db: (a) => {
-      const p = clampProbability(a)
-      return Math.log1p(-p) - Math.log(p)
+      const p = clampProbability(a);
+      return Math.log1p(-p) - Math.log(p);
     },
   },
   {
@@ -186,35 +186,33 @@ const specs = [
     da: (z, y) => stableSigmoid(z) - y,
     db: (z) => -z,
   },
-] satisfies readonly OpSpec[]
+] satisfies readonly OpSpec[];
 
-export type OpName = (typeof specs)[number]['name']
+export type OpName = (typeof specs)[number]['name'];
 
-export const OPS: readonly OpDefinition[] = specs.map(
-  (spec: OpSpec, index): OpDefinition => ({
-    code: index + 2,
-    name: spec.name,
-    symbol: spec.symbol,
-    arity: spec.arity,
-    callNames: spec.callNames ?? [spec.name],
-    value: spec.value,
-    da: spec.da,
-    db: spec.db ?? noPartial,
-  }),
-)
+export const OPS: readonly OpDefinition[] = specs.map((spec: OpSpec, index): OpDefinition => ({
+  code: index + 2,
+  name: spec.name,
+  symbol: spec.symbol,
+  arity: spec.arity,
+  callNames: spec.callNames ?? [spec.name],
+  value: spec.value,
+  da: spec.da,
+  db: spec.db ?? noPartial,
+}));
 
-const byName = new Map<string, OpDefinition>(OPS.map((op) => [op.name, op]))
+const byName = new Map<string, OpDefinition>(OPS.map((op) => [op.name, op]));
 
 export function op(name: OpName): OpDefinition {
-  const definition = byName.get(name)
-  if (definition === undefined) throw new Error(`op table has no '${name}'`)
-  return definition
+  const definition = byName.get(name);
+  if (definition === undefined) throw new Error(`op table has no '${name}'`);
+  return definition;
 }
 
 /** Indexed by op code; codes 0 and 1 (input, constant) have no definition. */
-export const OPS_BY_CODE: readonly (OpDefinition | undefined)[] = [undefined, undefined, ...OPS]
+export const OPS_BY_CODE: readonly (OpDefinition | undefined)[] = [undefined, undefined, ...OPS];
 
 /** Functions callable from the expression language, keyed by call name. */
 export const CALLABLE_OPS: ReadonlyMap<string, OpDefinition> = new Map(
   OPS.flatMap((definition) => definition.callNames.map((callName) => [callName, definition] as const)),
-)
+);

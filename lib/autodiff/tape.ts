@@ -1,5 +1,16 @@
-import { AutodiffError } from './errors'
-import { OP_CONSTANT, OP_INPUT, OPS_BY_CODE, op, type OpDefinition } from './ops'
+import { AutodiffError } from './errors';
+import {
+  OP_CONSTANT as IMPORTED_OP_CONSTANT,
+  OP_INPUT as IMPORTED_OP_INPUT,
+  OPS_BY_CODE,
+  op,
+  type OpDefinition,
+} from './ops';
+
+// Module-local copies: some loaders (tsx, bundlers emitting CommonJS) turn an imported binding
+// into a getter call on every read, which cost ~4x on the hot recording path.
+const OP_CONSTANT = IMPORTED_OP_CONSTANT;
+const OP_INPUT = IMPORTED_OP_INPUT;
 
 /**
  * A flat Wengert list. Node i lives at index i of parallel typed arrays, and a node can only
@@ -12,95 +23,164 @@ import { OP_CONSTANT, OP_INPUT, OPS_BY_CODE, op, type OpDefinition } from './ops
  * edge (`partialA`, `partialB`). Both derivative modes and the drawn trace read them.
  */
 export class Tape {
-  private capacity: number
-  private length = 0
-  private opcodes: Uint8Array
-  private parentA: Int32Array
-  private parentB: Int32Array
-  private values: Float64Array
-  private partialA: Float64Array
-  private partialB: Float64Array
-  private adjoints: Float64Array = new Float64Array(0)
-  private tangents: Float64Array = new Float64Array(0)
-  private readonly names = new Map<number, string[]>()
+  // Every field gets its final type in its initializer: with ES2022 class fields a bare
+  // declaration first stores `undefined`, which makes V8 type the field as "anything" and
+  // more than doubled the cost of recording a node.
+  private capacity = 0;
+  private length = 0;
+  private opcodes = new Uint8Array(0);
+  private parentA = new Int32Array(0);
+  private parentB = new Int32Array(0);
+  private values = new Float64Array(0);
+  private partialA = new Float64Array(0);
+  private partialB = new Float64Array(0);
+  private adjoints: Float64Array = new Float64Array(0);
+  private tangents: Float64Array = new Float64Array(0);
+  private readonly names = new Map<number, string[]>();
   /**
-   * Bumped by reset(): Values carry the epoch they were made in, so a Value that outlived a
-   * reset is rejected instead of silently pointing at whatever node now sits at its index.
+   * Bumped by reset() and clear(): Values carry the epoch they were made in, so a Value that
+   * outlived a reset is rejected instead of silently pointing at whatever node now sits at its
+   * index. Kept segments (see keep()) stay valid across resets.
    */
-  private epoch = 0
+  private epoch = 0;
+  private readonly keptSegments: { end: number; epoch: number }[] = [];
+  private keptRegionHasOps = false;
+  private keptLength = 0;
+  private lastKeptStart = 0;
+  private lastKeptEpoch = -1;
   /**
    * Bumped by every derivative pass and by reset(): a Gradients view from an earlier pass
    * refuses to answer rather than returning numbers overwritten by a later pass.
    */
-  private derivativeVersion = 0
+  private derivativeVersion = 0;
 
   constructor(initialCapacity = 1024) {
-    this.capacity = Math.max(16, Math.ceil(initialCapacity))
-    this.opcodes = new Uint8Array(this.capacity)
-    this.parentA = new Int32Array(this.capacity)
-    this.parentB = new Int32Array(this.capacity)
-    this.values = new Float64Array(this.capacity)
-    this.partialA = new Float64Array(this.capacity)
-    this.partialB = new Float64Array(this.capacity)
+    this.capacity = Math.max(16, Math.ceil(initialCapacity));
+    this.opcodes = new Uint8Array(this.capacity);
+    this.parentA = new Int32Array(this.capacity);
+    this.parentB = new Int32Array(this.capacity);
+    this.values = new Float64Array(this.capacity);
+    this.partialA = new Float64Array(this.capacity);
+    this.partialB = new Float64Array(this.capacity);
   }
 
   /** Number of recorded nodes. */
   get size(): number {
-    return this.length
+    return this.length;
+  }
+
+  /** Nodes that survive reset() (see keep()). */
+  get keptSize(): number {
+    return this.keptLength;
+  }
+
+  /** Changes on every reset() and clear(). */
+  get currentEpoch(): number {
+    return this.epoch;
   }
 
   /**
-   * Forget every node but keep the buffers, so a loop that rebuilds a small graph many times
-   * (a widget on every slider move, a training step) allocates nothing after warm-up.
-   * Values and Gradients from before the reset become unusable.
+   * Forget every node recorded since the last keep() (all nodes if keep() was never called)
+   * but keep the buffers, so a loop that rebuilds a graph many times (a widget on every slider
+   * move, a training step) allocates nothing after warm-up. Values from the forgotten nodes
+   * and every earlier Gradients view become unusable.
    */
   reset(): void {
-    this.length = 0
-    this.names.clear()
-    this.epoch++
-    this.derivativeVersion++
+    const kept = this.keptSize;
+    if (this.names.size > 0) {
+      for (const index of [...this.names.keys()]) if (index >= kept) this.names.delete(index);
+    }
+    this.length = kept;
+    this.epoch++;
+    this.derivativeVersion++;
+  }
+
+  /** Forget everything, including kept nodes. */
+  clear(): void {
+    this.keptSegments.length = 0;
+    this.keptRegionHasOps = false;
+    this.keptLength = 0;
+    this.lastKeptStart = 0;
+    this.lastKeptEpoch = -1;
+    this.names.clear();
+    this.length = 0;
+    this.epoch++;
+    this.derivativeVersion++;
+  }
+
+  /**
+   * Make every node recorded so far survive reset(): record parameters once, keep(), then
+   * rebuild only the per-step graph. Besides saving work this matters for speed: a million
+   * parameter Values re-created per step are a million objects for the garbage collector.
+   */
+  keep(): void {
+    const previousEnd = this.keptLength;
+    if (this.length === previousEnd) return;
+    for (let i = previousEnd; i < this.length; i++) {
+      if (this.opcodes[i] !== OP_INPUT) this.keptRegionHasOps = true;
+    }
+    this.keptSegments.push({ end: this.length, epoch: this.epoch });
+    this.lastKeptStart = previousEnd;
+    this.lastKeptEpoch = this.epoch;
+    this.keptLength = this.length;
+  }
+
+  /**
+   * Changes the value of an input node. Only allowed for kept inputs with nothing recorded after
+   * the kept region, so no recorded node can hold a value computed from the old one.
+   */
+  setInput(input: Value, value: number): void {
+    const index = this.indexOf(input);
+    const kept = this.keptLength;
+    if (this.opcodes[index] !== OP_INPUT || index >= kept || this.length > kept || this.keptRegionHasOps) {
+      throw new AutodiffError(
+        'stale',
+        'setInput needs a kept input and no other recorded nodes: call it right after reset(), on a tape whose kept region holds only inputs',
+      );
+    }
+    this.values[index] = value;
   }
 
   variable(value: number, name?: string): Value {
-    return new Value(this, this.pushInput(value, name), this.epoch)
+    return new Value(this, this.pushInput(value, name), this.epoch);
   }
 
   constant(value: number): Value {
-    return new Value(this, this.pushConstant(value), this.epoch)
+    return new Value(this, this.pushConstant(value), this.epoch);
   }
 
   /** Attaches a display name to an existing node (a node may carry several). */
   nameNode(index: number, name: string): void {
-    const existing = this.names.get(index)
-    if (existing === undefined) this.names.set(index, [name])
-    else if (!existing.includes(name)) existing.push(name)
+    const existing = this.names.get(index);
+    if (existing === undefined) this.names.set(index, [name]);
+    else if (!existing.includes(name)) existing.push(name);
   }
 
   // ---- Index-level recording, used by Value and by the compiled-program runner ----
 
   pushInput(value: number, name?: string): number {
-    const index = this.pushLeaf(OP_INPUT, value)
-    if (name !== undefined) this.nameNode(index, name)
-    return index
+    const index = this.pushLeaf(OP_INPUT, value);
+    if (name !== undefined) this.nameNode(index, name);
+    return index;
   }
 
   pushConstant(value: number): number {
-    return this.pushLeaf(OP_CONSTANT, value)
+    return this.pushLeaf(OP_CONSTANT, value);
   }
 
   pushUnary(definition: OpDefinition, a: number): number {
-    if (this.length === this.capacity) this.grow()
-    const index = this.length
-    const x = this.values[a]!
-    const out = definition.value(x, 0)
-    this.opcodes[index] = definition.code
-    this.parentA[index] = a
-    this.parentB[index] = -1
-    this.values[index] = out
-    this.partialA[index] = this.opcodes[a] === OP_CONSTANT ? 0 : definition.da(x, 0, out)
-    this.partialB[index] = 0
-    this.length = index + 1
-    return index
+    if (this.length === this.capacity) this.grow();
+    const index = this.length;
+    const x = this.values[a]!;
+    const out = definition.value(x, 0);
+    this.opcodes[index] = definition.code;
+    this.parentA[index] = a;
+    this.parentB[index] = -1;
+    this.values[index] = out;
+    this.partialA[index] = this.opcodes[a] === OP_CONSTANT ? 0 : definition.da(x, 0, out);
+    this.partialB[index] = 0;
+    this.length = index + 1;
+    return index;
   }
 
   /**
@@ -109,51 +189,74 @@ export class Tape {
    * the literal 2 in every drawn graph of a squared error.
    */
   pushBinary(definition: OpDefinition, a: number, b: number): number {
-    if (this.length === this.capacity) this.grow()
-    const index = this.length
-    const opcodes = this.opcodes
-    const x = this.values[a]!
-    const y = this.values[b]!
-    const out = definition.value(x, y)
-    opcodes[index] = definition.code
-    this.parentA[index] = a
-    this.parentB[index] = b
-    this.values[index] = out
-    this.partialA[index] = opcodes[a] === OP_CONSTANT ? 0 : definition.da(x, y, out)
-    this.partialB[index] = opcodes[b] === OP_CONSTANT ? 0 : definition.db(x, y, out)
-    this.length = index + 1
-    return index
+    if (this.length === this.capacity) this.grow();
+    const index = this.length;
+    const opcodes = this.opcodes;
+    const x = this.values[a]!;
+    const y = this.values[b]!;
+    const out = definition.value(x, y);
+    opcodes[index] = definition.code;
+    this.parentA[index] = a;
+    this.parentB[index] = b;
+    this.values[index] = out;
+    this.partialA[index] = opcodes[a] === OP_CONSTANT ? 0 : definition.da(x, y, out);
+    this.partialB[index] = opcodes[b] === OP_CONSTANT ? 0 : definition.db(x, y, out);
+    this.length = index + 1;
+    return index;
   }
 
   // ---- Read access for traces and program results ----
 
   opcodeAt(index: number): number {
-    this.checkIndex(index)
-    return this.opcodes[index]!
+    this.checkIndex(index);
+    return this.opcodes[index]!;
   }
 
   valueAt(index: number): number {
-    this.checkIndex(index)
-    return this.values[index]!
+    this.checkIndex(index);
+    return this.values[index]!;
   }
 
   /** Parent indices; -1 where the node has no such parent. */
   parentsAt(index: number): [number, number] {
-    this.checkIndex(index)
-    return [this.parentA[index]!, this.parentB[index]!]
+    this.checkIndex(index);
+    return [this.parentA[index]!, this.parentB[index]!];
   }
 
   partialsAt(index: number): [number, number] {
-    this.checkIndex(index)
-    return [this.partialA[index]!, this.partialB[index]!]
+    this.checkIndex(index);
+    return [this.partialA[index]!, this.partialB[index]!];
+  }
+
+  /**
+   * Read-only views of the node arrays (valid until the next record or reset), for code that
+   * walks the whole tape, such as trace(), without a method call per field.
+   */
+  nodeArrays(): {
+    readonly opcodes: Uint8Array;
+    readonly parentA: Int32Array;
+    readonly parentB: Int32Array;
+    readonly values: Float64Array;
+    readonly partialA: Float64Array;
+    readonly partialB: Float64Array;
+  } {
+    const length = this.length;
+    return {
+      opcodes: this.opcodes.subarray(0, length),
+      parentA: this.parentA.subarray(0, length),
+      parentB: this.parentB.subarray(0, length),
+      values: this.values.subarray(0, length),
+      partialA: this.partialA.subarray(0, length),
+      partialB: this.partialB.subarray(0, length),
+    };
   }
 
   namesAt(index: number): readonly string[] {
-    return this.names.get(index) ?? []
+    return this.names.get(index) ?? [];
   }
 
   namedNodes(): ReadonlyMap<number, readonly string[]> {
-    return this.names
+    return this.names;
   }
 
   // ---- Derivative passes (index level) ----
@@ -162,41 +265,47 @@ export class Tape {
    * One reverse sweep from `output`; returns a version stamp for adjointAt(). The adjoint buffer
    * is zeroed here on every call, so gradients never accumulate across calls.
    *
-   * A node whose adjoint is exactly 0 is skipped: it contributes nothing, and skipping it stops
-   * 0 * Infinity = NaN (e.g. relu(log(x)) at x = 0) from poisoning gradients that are truly 0.
-   * Forward mode applies the same rule to zero tangents, so both modes agree.
+   * A product with an exact 0 factor contributes exactly 0: a zero adjoint or a zero local
+   * partial ends that path. This stops 0 * Infinity = NaN (relu(log(x)) at x = 0, log(relu(x))
+   * at x < 0) from poisoning gradients that are truly 0. Forward mode applies the same rule to
+   * its tangents, so both modes agree even there.
    */
   reverseSweep(output: number): number {
-    this.checkIndex(output)
-    if (this.adjoints.length < this.capacity) this.adjoints = new Float64Array(this.capacity)
-    const adjoints = this.adjoints
-    const parentA = this.parentA
-    const parentB = this.parentB
-    const partialA = this.partialA
-    const partialB = this.partialB
-    adjoints.fill(0, 0, output + 1)
-    adjoints[output] = 1
+    if (!(output >= 0 && output < this.length)) this.checkIndex(output);
+    if (this.adjoints.length < this.capacity) this.adjoints = new Float64Array(this.capacity);
+    const adjoints = this.adjoints;
+    const parentA = this.parentA;
+    const parentB = this.parentB;
+    const partialA = this.partialA;
+    const partialB = this.partialB;
+    // A plain loop: fill() is a builtin call whose fixed cost dominates on small graphs.
+    for (let i = 0; i < output; i++) adjoints[i] = 0;
+    adjoints[output] = 1;
     for (let i = output; i >= 0; i--) {
-      const g = adjoints[i]!
-      if (g === 0) continue
-      const a = parentA[i]!
-      if (a < 0) continue
-      adjoints[a]! += g * partialA[i]!
-      const b = parentB[i]!
-      if (b >= 0) adjoints[b]! += g * partialB[i]!
+      const g = adjoints[i]!;
+      if (g === 0) continue;
+      const a = parentA[i]!;
+      if (a < 0) continue;
+      const da = partialA[i]!;
+      if (da !== 0) adjoints[a]! += g * da;
+      const b = parentB[i]!;
+      if (b >= 0) {
+        const db = partialB[i]!;
+        if (db !== 0) adjoints[b]! += g * db;
+      }
     }
-    return ++this.derivativeVersion
+    return ++this.derivativeVersion;
   }
 
   adjointAt(index: number, version: number): number {
     if (version !== this.derivativeVersion) {
       throw new AutodiffError(
         'stale',
-        'these gradients are stale: backward/forward ran again or the tape was reset since they were computed; use the newer result',
-      )
+        'these gradients are stale: backward ran again on this tape, or it was reset, since they were computed; use the newer result',
+      );
     }
-    this.checkIndex(index)
-    return this.adjoints[index]!
+    if (!(index >= 0 && index < this.length)) this.checkIndex(index);
+    return this.adjoints[index]!;
   }
 
   /**
@@ -204,127 +313,199 @@ export class Tape {
    * (creation order is topological), so the pass starts at the seed.
    */
   tangentPass(seed: number, output: number): number {
-    this.checkIndex(seed)
-    this.checkIndex(output)
-    if (seed > output) return 0
-    if (this.tangents.length < this.capacity) this.tangents = new Float64Array(this.capacity)
-    const tangents = this.tangents
-    const parentA = this.parentA
-    const parentB = this.parentB
-    const partialA = this.partialA
-    const partialB = this.partialB
-    tangents.fill(0, seed, output + 1)
-    tangents[seed] = 1
+    this.checkIndex(seed);
+    this.checkIndex(output);
+    if (seed > output) return 0;
+    if (this.tangents.length < this.capacity) this.tangents = new Float64Array(this.capacity);
+    const tangents = this.tangents;
+    const parentA = this.parentA;
+    const parentB = this.parentB;
+    const partialA = this.partialA;
+    const partialB = this.partialB;
+    tangents.fill(0, seed, output + 1);
+    tangents[seed] = 1;
     for (let i = seed + 1; i <= output; i++) {
-      const a = parentA[i]!
-      if (a < seed) {
-        // Covers leaves (a = -1) and nodes whose first parent predates the seed.
-        const b = parentB[i]!
-        tangents[i] = b >= seed && tangents[b] !== 0 ? partialB[i]! * tangents[b]! : 0
-        continue
+      let t = 0;
+      const a = parentA[i]!;
+      if (a >= seed) {
+        const ta = tangents[a]!;
+        const da = partialA[i]!;
+        if (ta !== 0 && da !== 0) t = da * ta;
       }
-      const ta = tangents[a]!
-      let t = ta !== 0 ? partialA[i]! * ta : 0
-      const b = parentB[i]!
+      const b = parentB[i]!;
       if (b >= seed) {
-        const tb = tangents[b]!
-        if (tb !== 0) t += partialB[i]! * tb
+        const tb = tangents[b]!;
+        const db = partialB[i]!;
+        if (tb !== 0 && db !== 0) t += db * tb;
       }
-      tangents[i] = t
+      tangents[i] = t;
     }
-    return tangents[output]!
+    return tangents[output]!;
   }
 
   /** Indices of all input nodes up to and including `output`, in creation order. */
   inputsUpTo(output: number): number[] {
-    const inputs: number[] = []
+    const inputs: number[] = [];
     for (let i = 0; i <= output && i < this.length; i++) {
-      if (this.opcodes[i] === OP_INPUT) inputs.push(i)
+      if (this.opcodes[i] === OP_INPUT) inputs.push(i);
     }
-    return inputs
+    return inputs;
   }
 
   // ---- Value-level guards ----
 
   /** Resolves a Value (or a number, recorded as a constant) to a node index on this tape. */
   indexOf(operand: Value | number): number {
-    if (typeof operand === 'number') return this.pushConstant(operand)
+    if (typeof operand === 'number') return this.pushConstant(operand);
     if (operand.tape !== this) {
       throw new AutodiffError(
         'foreign-value',
         'cannot combine Values from different tapes; create all Values of one computation on the same Tape',
-      )
+      );
     }
-    if (operand.epoch !== this.epoch) {
-      throw new AutodiffError('stale', 'this Value was created before tape.reset() and no longer exists')
+    if (operand.epoch !== this.epoch && !this.isKept(operand)) {
+      throw new AutodiffError('stale', 'this Value was created before tape.reset() and no longer exists');
     }
-    return operand.index
+    return operand.index;
+  }
+
+  /** indexOf for an operand known to be a Value (the receiver of a Value method). */
+  own(operand: Value): number {
+    const index = operand.index;
+    if (operand.tape === this) {
+      const epoch = operand.epoch;
+      if (epoch === this.epoch) return index;
+      if (epoch === this.lastKeptEpoch && index < this.keptLength && index >= this.lastKeptStart) return index;
+    }
+    return this.indexOf(operand);
   }
 
   wrap(index: number): Value {
-    return new Value(this, index, this.epoch)
+    this.checkIndex(index);
+    return new Value(this, index, this.epochOfNode(index));
+  }
+
+  /**
+   * False for constant nodes. Value methods skip computing partials toward constants (they are
+   * recorded as 0, see pushBinary), which also saves e.g. two logarithms per `bce(a, 1)`.
+   */
+  varies(index: number): boolean {
+    return this.opcodes[index] !== OP_CONSTANT;
+  }
+
+  /** Stores a node whose value and partials a Value method computed from the op table. */
+  record1(definition: OpDefinition, a: number, out: number, da: number): Value {
+    if (this.length === this.capacity) this.grow();
+    const index = this.length;
+    this.opcodes[index] = definition.code;
+    this.parentA[index] = a;
+    this.parentB[index] = -1;
+    this.values[index] = out;
+    this.partialA[index] = da;
+    this.partialB[index] = 0;
+    this.length = index + 1;
+    return new Value(this, index, this.epoch);
+  }
+
+  record2(definition: OpDefinition, a: number, b: number, out: number, da: number, db: number): Value {
+    if (this.length === this.capacity) this.grow();
+    const index = this.length;
+    this.opcodes[index] = definition.code;
+    this.parentA[index] = a;
+    this.parentB[index] = b;
+    this.values[index] = out;
+    this.partialA[index] = da;
+    this.partialB[index] = db;
+    this.length = index + 1;
+    return new Value(this, index, this.epoch);
+  }
+
+  /** Value of a node already resolved by indexOf (no bounds re-check on the hot path). */
+  valueOfIndex(index: number): number {
+    return this.values[index]!;
+  }
+
+  private isKept(operand: Value): boolean {
+    const index = operand.index;
+    // Fast path for the usual single keep(): parameters recorded once, then many steps.
+    if (index < this.keptLength && index >= this.lastKeptStart) return operand.epoch === this.lastKeptEpoch;
+    let start = 0;
+    for (const segment of this.keptSegments) {
+      if (index < segment.end) return index >= start && operand.epoch === segment.epoch;
+      start = segment.end;
+    }
+    return false;
+  }
+
+  private epochOfNode(index: number): number {
+    for (const segment of this.keptSegments) if (index < segment.end) return segment.epoch;
+    return this.epoch;
   }
 
   private pushLeaf(opcode: number, value: number): number {
-    if (this.length === this.capacity) this.grow()
-    const index = this.length
-    this.opcodes[index] = opcode
-    this.parentA[index] = -1
-    this.parentB[index] = -1
-    this.values[index] = value
-    this.partialA[index] = 0
-    this.partialB[index] = 0
-    this.length = index + 1
-    return index
+    if (this.length === this.capacity) this.grow();
+    const index = this.length;
+    this.opcodes[index] = opcode;
+    this.parentA[index] = -1;
+    this.parentB[index] = -1;
+    this.values[index] = value;
+    this.partialA[index] = 0;
+    this.partialB[index] = 0;
+    this.length = index + 1;
+    return index;
   }
 
   private checkIndex(index: number): void {
     if (!(index >= 0 && index < this.length)) {
-      throw new AutodiffError('stale', `node ${index} does not exist on this tape (size ${this.length})`)
+      throw new AutodiffError('stale', `node ${index} does not exist on this tape (size ${this.length})`);
     }
   }
 
   private grow(): void {
-    const capacity = this.capacity * 2
-    this.opcodes = growInto(new Uint8Array(capacity), this.opcodes)
-    this.parentA = growInto(new Int32Array(capacity), this.parentA)
-    this.parentB = growInto(new Int32Array(capacity), this.parentB)
-    this.values = growInto(new Float64Array(capacity), this.values)
-    this.partialA = growInto(new Float64Array(capacity), this.partialA)
-    this.partialB = growInto(new Float64Array(capacity), this.partialB)
-    this.capacity = capacity
+    const capacity = this.capacity * 2;
+    this.opcodes = growInto(new Uint8Array(capacity), this.opcodes);
+    this.parentA = growInto(new Int32Array(capacity), this.parentA);
+    this.parentB = growInto(new Int32Array(capacity), this.parentB);
+    this.values = growInto(new Float64Array(capacity), this.values);
+    this.partialA = growInto(new Float64Array(capacity), this.partialA);
+    this.partialB = growInto(new Float64Array(capacity), this.partialB);
+    this.capacity = capacity;
   }
 }
 
 function growInto<T extends Uint8Array | Int32Array | Float64Array>(target: T, source: T): T {
-  target.set(source)
-  return target
+  target.set(source);
+  return target;
 }
 
-const ADD = op('add')
-const SUB = op('sub')
-const MUL = op('mul')
-const DIV = op('div')
-const NEG = op('neg')
-const POW = op('pow')
-const EXP = op('exp')
-const LOG = op('log')
-const SQRT = op('sqrt')
-const ABS = op('abs')
-const SIGMOID = op('sigmoid')
-const TANH = op('tanh')
-const RELU = op('relu')
-const MAX = op('max')
-const MIN = op('min')
-const SIN = op('sin')
-const COS = op('cos')
-const SQERR = op('sqerr')
-const BCE = op('bce')
-const BCE_LOGITS = op('bce_logits')
+const ADD = op('add');
+const SUB = op('sub');
+const MUL = op('mul');
+const DIV = op('div');
+const NEG = op('neg');
+const POW = op('pow');
+const EXP = op('exp');
+const LOG = op('log');
+const SQRT = op('sqrt');
+const ABS = op('abs');
+const SIGMOID = op('sigmoid');
+const TANH = op('tanh');
+const RELU = op('relu');
+const MAX = op('max');
+const MIN = op('min');
+const SIN = op('sin');
+const COS = op('cos');
+const SQERR = op('sqerr');
+const BCE = op('bce');
+const BCE_LOGITS = op('bce_logits');
 
 /**
  * A handle to one node of a Tape. Methods record a new node and return its handle; a plain
  * number operand is recorded as a constant node.
+ *
+ * Each method calls its op's table functions at its own call site on purpose: a shared
+ * "record any op" helper makes those calls megamorphic, which V8 cannot inline, and that alone
+ * doubled the recording cost of a mixed mul/add/tanh graph.
  */
 export class Value {
   constructor(
@@ -334,171 +515,273 @@ export class Value {
   ) {}
 
   get value(): number {
-    return this.tape.valueAt(this.tape.indexOf(this))
+    return this.tape.valueAt(this.tape.indexOf(this));
   }
 
   /** Labels this node in traces and in Gradients.byName(); returns the same Value. */
   named(name: string): Value {
-    this.tape.nameNode(this.tape.indexOf(this), name)
-    return this
+    this.tape.nameNode(this.tape.indexOf(this), name);
+    return this;
   }
 
   add(other: Value | number): Value {
-    return this.binary(ADD, other)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const b = typeof other === 'number' ? tape.pushConstant(other) : tape.own(other);
+    const x = tape.valueOfIndex(a);
+    const y = tape.valueOfIndex(b);
+    const out = ADD.value(x, y);
+    return tape.record2(ADD, a, b, out, tape.varies(a) ? ADD.da(x, y, out) : 0, tape.varies(b) ? ADD.db(x, y, out) : 0);
   }
   sub(other: Value | number): Value {
-    return this.binary(SUB, other)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const b = typeof other === 'number' ? tape.pushConstant(other) : tape.own(other);
+    const x = tape.valueOfIndex(a);
+    const y = tape.valueOfIndex(b);
+    const out = SUB.value(x, y);
+    return tape.record2(SUB, a, b, out, tape.varies(a) ? SUB.da(x, y, out) : 0, tape.varies(b) ? SUB.db(x, y, out) : 0);
   }
   mul(other: Value | number): Value {
-    return this.binary(MUL, other)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const b = typeof other === 'number' ? tape.pushConstant(other) : tape.own(other);
+    const x = tape.valueOfIndex(a);
+    const y = tape.valueOfIndex(b);
+    const out = MUL.value(x, y);
+    return tape.record2(MUL, a, b, out, tape.varies(a) ? MUL.da(x, y, out) : 0, tape.varies(b) ? MUL.db(x, y, out) : 0);
   }
   div(other: Value | number): Value {
-    return this.binary(DIV, other)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const b = typeof other === 'number' ? tape.pushConstant(other) : tape.own(other);
+    const x = tape.valueOfIndex(a);
+    const y = tape.valueOfIndex(b);
+    const out = DIV.value(x, y);
+    return tape.record2(DIV, a, b, out, tape.varies(a) ? DIV.da(x, y, out) : 0, tape.varies(b) ? DIV.db(x, y, out) : 0);
   }
   pow(exponent: Value | number): Value {
-    return this.binary(POW, exponent)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const b = typeof exponent === 'number' ? tape.pushConstant(exponent) : tape.own(exponent);
+    const x = tape.valueOfIndex(a);
+    const y = tape.valueOfIndex(b);
+    const out = POW.value(x, y);
+    return tape.record2(POW, a, b, out, tape.varies(a) ? POW.da(x, y, out) : 0, tape.varies(b) ? POW.db(x, y, out) : 0);
   }
   max(other: Value | number): Value {
-    return this.binary(MAX, other)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const b = typeof other === 'number' ? tape.pushConstant(other) : tape.own(other);
+    const x = tape.valueOfIndex(a);
+    const y = tape.valueOfIndex(b);
+    const out = MAX.value(x, y);
+    return tape.record2(MAX, a, b, out, tape.varies(a) ? MAX.da(x, y, out) : 0, tape.varies(b) ? MAX.db(x, y, out) : 0);
   }
   min(other: Value | number): Value {
-    return this.binary(MIN, other)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const b = typeof other === 'number' ? tape.pushConstant(other) : tape.own(other);
+    const x = tape.valueOfIndex(a);
+    const y = tape.valueOfIndex(b);
+    const out = MIN.value(x, y);
+    return tape.record2(MIN, a, b, out, tape.varies(a) ? MIN.da(x, y, out) : 0, tape.varies(b) ? MIN.db(x, y, out) : 0);
   }
   /** (this - target)^2 */
   sqerr(target: Value | number): Value {
-    return this.binary(SQERR, target)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const b = typeof target === 'number' ? tape.pushConstant(target) : tape.own(target);
+    const x = tape.valueOfIndex(a);
+    const y = tape.valueOfIndex(b);
+    const out = SQERR.value(x, y);
+    return tape.record2(
+      SQERR,
+      a,
+      b,
+      out,
+      tape.varies(a) ? SQERR.da(x, y, out) : 0,
+      tape.varies(b) ? SQERR.db(x, y, out) : 0,
+    );
   }
   /** Binary cross-entropy of this probability against `target`, clamped (see ops.ts). */
   bce(target: Value | number): Value {
-    return this.binary(BCE, target)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const b = typeof target === 'number' ? tape.pushConstant(target) : tape.own(target);
+    const x = tape.valueOfIndex(a);
+    const y = tape.valueOfIndex(b);
+    const out = BCE.value(x, y);
+    return tape.record2(BCE, a, b, out, tape.varies(a) ? BCE.da(x, y, out) : 0, tape.varies(b) ? BCE.db(x, y, out) : 0);
   }
   /** Binary cross-entropy of sigmoid(this) against `target`, computed from the logit. */
   bceWithLogits(target: Value | number): Value {
-    return this.binary(BCE_LOGITS, target)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const b = typeof target === 'number' ? tape.pushConstant(target) : tape.own(target);
+    const x = tape.valueOfIndex(a);
+    const y = tape.valueOfIndex(b);
+    const out = BCE_LOGITS.value(x, y);
+    return tape.record2(
+      BCE_LOGITS,
+      a,
+      b,
+      out,
+      tape.varies(a) ? BCE_LOGITS.da(x, y, out) : 0,
+      tape.varies(b) ? BCE_LOGITS.db(x, y, out) : 0,
+    );
   }
   neg(): Value {
-    return this.unary(NEG)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const x = tape.valueOfIndex(a);
+    const out = NEG.value(x, 0);
+    return tape.record1(NEG, a, out, tape.varies(a) ? NEG.da(x, 0, out) : 0);
   }
   exp(): Value {
-    return this.unary(EXP)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const x = tape.valueOfIndex(a);
+    const out = EXP.value(x, 0);
+    return tape.record1(EXP, a, out, tape.varies(a) ? EXP.da(x, 0, out) : 0);
   }
   log(): Value {
-    return this.unary(LOG)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const x = tape.valueOfIndex(a);
+    const out = LOG.value(x, 0);
+    return tape.record1(LOG, a, out, tape.varies(a) ? LOG.da(x, 0, out) : 0);
   }
   sqrt(): Value {
-    return this.unary(SQRT)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const x = tape.valueOfIndex(a);
+    const out = SQRT.value(x, 0);
+    return tape.record1(SQRT, a, out, tape.varies(a) ? SQRT.da(x, 0, out) : 0);
   }
   abs(): Value {
-    return this.unary(ABS)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const x = tape.valueOfIndex(a);
+    const out = ABS.value(x, 0);
+    return tape.record1(ABS, a, out, tape.varies(a) ? ABS.da(x, 0, out) : 0);
   }
   sigmoid(): Value {
-    return this.unary(SIGMOID)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const x = tape.valueOfIndex(a);
+    const out = SIGMOID.value(x, 0);
+    return tape.record1(SIGMOID, a, out, tape.varies(a) ? SIGMOID.da(x, 0, out) : 0);
   }
   tanh(): Value {
-    return this.unary(TANH)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const x = tape.valueOfIndex(a);
+    const out = TANH.value(x, 0);
+    return tape.record1(TANH, a, out, tape.varies(a) ? TANH.da(x, 0, out) : 0);
   }
   relu(): Value {
-    return this.unary(RELU)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const x = tape.valueOfIndex(a);
+    const out = RELU.value(x, 0);
+    return tape.record1(RELU, a, out, tape.varies(a) ? RELU.da(x, 0, out) : 0);
   }
   sin(): Value {
-    return this.unary(SIN)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const x = tape.valueOfIndex(a);
+    const out = SIN.value(x, 0);
+    return tape.record1(SIN, a, out, tape.varies(a) ? SIN.da(x, 0, out) : 0);
   }
   cos(): Value {
-    return this.unary(COS)
-  }
-
-  private unary(definition: OpDefinition): Value {
-    const tape = this.tape
-    return new Value(tape, tape.pushUnary(definition, tape.indexOf(this)), this.epoch)
-  }
-
-  private binary(definition: OpDefinition, other: Value | number): Value {
-    const tape = this.tape
-    const a = tape.indexOf(this)
-    const b = tape.indexOf(other)
-    return new Value(tape, tape.pushBinary(definition, a, b), this.epoch)
+    const tape = this.tape;
+    const a = tape.own(this);
+    const x = tape.valueOfIndex(a);
+    const out = COS.value(x, 0);
+    return tape.record1(COS, a, out, tape.varies(a) ? COS.da(x, 0, out) : 0);
   }
 }
 
 /** Derivatives of one output, from either mode. */
 export interface Gradients {
-  readonly mode: 'reverse' | 'forward'
+  readonly mode: 'reverse' | 'forward';
   /** Sweeps over the tape that produced these numbers: 1 in reverse mode, one per input in forward mode. */
-  readonly passes: number
+  readonly passes: number;
   /** d(output)/d(v). */
-  grad(v: Value): number
+  grad(v: Value): number;
   /** Gradients keyed by node name (names from variable(value, name) and Value.named). */
-  byName(): Record<string, number>
+  byName(): Record<string, number>;
+}
+
+function staleGradients(): AutodiffError {
+  return new AutodiffError(
+    'stale',
+    'these gradients are stale: the tape was reset since they were computed; use a newer result',
+  );
 }
 
 class ReverseGradients implements Gradients {
-  readonly mode = 'reverse' as const
-  readonly passes = 1
+  readonly mode = 'reverse' as const;
+  readonly passes = 1;
 
   constructor(
     private readonly tape: Tape,
-    private readonly epoch: number,
     private readonly output: number,
     private readonly version: number,
   ) {}
 
   grad(v: Value): number {
-    const index = this.resolve(v)
+    const index = this.tape.own(v);
     // Nodes recorded after the output cannot influence it.
-    return index > this.output ? 0 : this.tape.adjointAt(index, this.version)
+    return index > this.output ? 0 : this.tape.adjointAt(index, this.version);
   }
 
   byName(): Record<string, number> {
-    const result: Record<string, number> = {}
+    const result: Record<string, number> = {};
     for (const [index, names] of this.tape.namedNodes()) {
-      if (index > this.output) continue
-      const gradient = this.tape.adjointAt(index, this.version)
-      for (const name of names) setRecord(result, name, gradient)
+      if (index > this.output) continue;
+      const gradient = this.tape.adjointAt(index, this.version);
+      for (const name of names) setRecord(result, name, gradient);
     }
-    return result
-  }
-
-  private resolve(v: Value): number {
-    if (v.epoch !== this.epoch) {
-      throw new AutodiffError('stale', 'this Value belongs to a different tape epoch than these gradients')
-    }
-    return this.tape.indexOf(v)
+    return result;
   }
 }
 
 class ForwardGradients implements Gradients {
-  readonly mode = 'forward' as const
+  readonly mode = 'forward' as const;
 
   constructor(
     private readonly tape: Tape,
     private readonly epoch: number,
     private readonly bySeed: ReadonlyMap<number, number>,
+    private readonly namesBySeed: ReadonlyMap<number, readonly string[]>,
   ) {}
 
   get passes(): number {
-    return this.bySeed.size
+    return this.bySeed.size;
   }
 
   grad(v: Value): number {
-    if (v.epoch !== this.epoch) {
-      throw new AutodiffError('stale', 'this Value belongs to a different tape epoch than these gradients')
-    }
-    const derivative = this.bySeed.get(this.tape.indexOf(v))
+    const index = this.tape.indexOf(v);
+    // A reset may have put a different node at a seeded index.
+    if (this.tape.currentEpoch !== this.epoch && index >= this.tape.keptSize) throw staleGradients();
+    const derivative = this.bySeed.get(index);
     if (derivative === undefined) {
       throw new AutodiffError(
         'not-seeded',
         'forward mode only knows derivatives with respect to the Values it was seeded with; pass this Value in `wrt`',
-      )
+      );
     }
-    return derivative
+    return derivative;
   }
 
   byName(): Record<string, number> {
-    const result: Record<string, number> = {}
+    const result: Record<string, number> = {};
     for (const [index, derivative] of this.bySeed) {
-      for (const name of this.tape.namesAt(index)) setRecord(result, name, derivative)
+      for (const name of this.namesBySeed.get(index) ?? []) setRecord(result, name, derivative);
     }
-    return result
+    return result;
   }
 }
 
@@ -507,10 +790,10 @@ class ForwardGradients implements Gradients {
  * from the same tape becomes stale (it throws instead of returning overwritten numbers).
  */
 export function backward(out: Value): Gradients {
-  const tape = out.tape
-  const output = tape.indexOf(out)
-  const version = tape.reverseSweep(output)
-  return new ReverseGradients(tape, out.epoch, output, version)
+  const tape = out.tape;
+  const output = tape.own(out);
+  const version = tape.reverseSweep(output);
+  return new ReverseGradients(tape, output, version);
 }
 
 /**
@@ -518,25 +801,28 @@ export function backward(out: Value): Gradients {
  * depend on). The result owns its numbers, so it never goes stale.
  */
 export function forwardGradients(out: Value, wrt?: readonly Value[]): Gradients {
-  const tape = out.tape
-  const output = tape.indexOf(out)
-  const seeds = wrt === undefined ? tape.inputsUpTo(output) : wrt.map((v) => tape.indexOf(v))
-  const bySeed = new Map<number, number>()
+  const tape = out.tape;
+  const output = tape.indexOf(out);
+  const seeds = wrt === undefined ? tape.inputsUpTo(output) : wrt.map((v) => tape.indexOf(v));
+  const bySeed = new Map<number, number>();
+  const namesBySeed = new Map<number, readonly string[]>();
   for (const seed of seeds) {
-    if (!bySeed.has(seed)) bySeed.set(seed, tape.tangentPass(seed, output))
+    if (bySeed.has(seed)) continue;
+    bySeed.set(seed, tape.tangentPass(seed, output));
+    namesBySeed.set(seed, [...tape.namesAt(seed)]);
   }
-  return new ForwardGradients(tape, out.epoch, bySeed)
+  return new ForwardGradients(tape, tape.currentEpoch, bySeed, namesBySeed);
 }
 
 export function setRecord(record: Record<string, number>, key: string, value: number): void {
   // A plain assignment to '__proto__' would change the prototype instead of adding a key.
   if (key === '__proto__') {
-    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true })
+    Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
   } else {
-    record[key] = value
+    record[key] = value;
   }
 }
 
 export function isOpNode(opcode: number): boolean {
-  return OPS_BY_CODE[opcode] !== undefined
+  return OPS_BY_CODE[opcode] !== undefined;
 }

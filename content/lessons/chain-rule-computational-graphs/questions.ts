@@ -1,20 +1,34 @@
-import { publicChoiceQuestionSchema, type PublicChoiceQuestion } from '@/lib/quiz/schema';
+import {
+  publicChoiceQuestionSchema,
+  publicNumericQuestionSchema,
+  type AttemptPolicy,
+  type PublicChoiceQuestion,
+  type PublicNumericQuestion,
+} from '@/lib/quiz/schema';
 
 /**
- * The knowledge check as learners see it. The key and explanations are in answers.server.ts,
- * which only server code can import.
+ * The knowledge check as learners may see it: prompts, options and attempt policies. Keys,
+ * explanations and worked solutions are in answers.server.ts, which only server code can import.
+ * Option order here does not matter: every learner gets their own seeded order.
  */
+
+const conceptPolicy: AttemptPolicy = { maxAttempts: 2, newVariantOnWrong: false, reveal: 'after-last-attempt' };
+
 export const knowledgeCheck: readonly PublicChoiceQuestion[] = [
   {
     id: 'why-chain-rule',
     kind: 'single-choice',
-    skill: 'concepts',
+    skill: 'chain-product',
     prompt: 'Why does training a neural network need the chain rule?',
     options: [
-      { id: 'indirect-dependence', text: 'The loss depends on early parameters only through many intermediate computations.' },
       { id: 'no-loss', text: 'It lets the network train without a loss function.' },
+      {
+        id: 'indirect-dependence',
+        text: 'The loss depends on early parameters only through many intermediate computations.',
+      },
       { id: 'linear', text: 'It turns every activation into a linear function.' },
     ],
+    policy: conceptPolicy,
   },
   {
     id: 'graph-purpose',
@@ -22,10 +36,14 @@ export const knowledgeCheck: readonly PublicChoiceQuestion[] = [
     skill: 'concepts',
     prompt: 'What is a computational graph mainly for?',
     options: [
-      { id: 'trace-dependencies', text: 'Showing how each value is built from simpler operations, so gradients can be traced step by step.' },
       { id: 'replace-matmul', text: 'Making matrix multiplication unnecessary.' },
       { id: 'guarantee-convergence', text: 'Guaranteeing that optimisation converges.' },
+      {
+        id: 'trace-dependencies',
+        text: 'Showing how each value is built from simpler operations, so gradients can be traced step by step.',
+      },
     ],
+    policy: conceptPolicy,
   },
   {
     id: 'local-derivative-meaning',
@@ -33,9 +51,64 @@ export const knowledgeCheck: readonly PublicChoiceQuestion[] = [
     skill: 'local-derivative',
     prompt: 'In a computational graph, what does a local derivative describe?',
     options: [
-      { id: 'node-vs-input', text: "How one node's output changes when one of its direct inputs changes." },
       { id: 'validation-accuracy', text: "The model's final accuracy on the validation set." },
+      { id: 'node-vs-input', text: "How one node's output changes when one of its direct inputs changes." },
       { id: 'global-summary', text: 'A summary of the whole network, on its own.' },
     ],
+    policy: conceptPolicy,
   },
 ].map((question) => publicChoiceQuestionSchema.parse(question));
+
+/**
+ * "Practice on the graph": generated from the lesson's neuron p = w·x, z = p + b, a = σ(z),
+ * L = bce(a, y). Each learner gets seeded numbers; lib/autodiff computes the expected answers.
+ */
+export const graphPractice: readonly PublicNumericQuestion[] = [
+  {
+    id: 'edge-sigmoid',
+    kind: 'numeric',
+    skill: 'local-derivative',
+    prompt: 'Run the neuron forward with the numbers below. What is the local derivative on the edge $z \\to a$?',
+    parts: [{ id: 'value', label: '$\\partial a / \\partial z$', target: 'neuron-local-z-a' }],
+    policy: { maxAttempts: 3, newVariantOnWrong: false, reveal: 'after-last-attempt' },
+  },
+  {
+    id: 'chain-factors',
+    kind: 'multi-part',
+    skill: 'chain-product',
+    prompt:
+      'Work out the three factors of $\\partial L / \\partial w$ separately for the numbers below. Each factor earns its own credit.',
+    parts: [
+      { id: 'dLda', label: '$\\partial L / \\partial a$', target: 'neuron-local-a-L', skill: 'local-derivative' },
+      { id: 'dadz', label: '$\\partial a / \\partial z$', target: 'neuron-local-z-a', skill: 'local-derivative' },
+      { id: 'dzdw', label: '$\\partial z / \\partial w$', target: 'neuron-path-w-z' },
+    ],
+    policy: { maxAttempts: 3, newVariantOnWrong: false, reveal: 'after-last-attempt' },
+  },
+  {
+    id: 'gradient-dl-dw',
+    kind: 'numeric',
+    skill: 'chain-product',
+    prompt: 'For the numbers below, what is $\\partial L / \\partial w$?',
+    parts: [{ id: 'value', label: '$\\partial L / \\partial w$', target: 'neuron-dL-dw' }],
+    policy: { maxAttempts: 3, newVariantOnWrong: false, reveal: 'after-last-attempt' },
+  },
+  {
+    id: 'gradient-step',
+    kind: 'numeric',
+    skill: 'gradient-step',
+    prompt:
+      'Take one gradient-descent step on $w$ with learning rate $\\eta$: what is the new value of $w$? A wrong answer gets new numbers.',
+    parts: [{ id: 'value', label: 'new $w$', target: 'neuron-step-w' }],
+    policy: { maxAttempts: 3, newVariantOnWrong: true, reveal: 'after-last-attempt' },
+  },
+  {
+    id: 'reused-node',
+    kind: 'numeric',
+    skill: 'sum-over-paths',
+    prompt:
+      'Now the product $p = w x$ is used twice: $z = p + b$ and $L = p \\cdot z$. For the numbers below, what is $\\partial L / \\partial p$?',
+    parts: [{ id: 'value', label: '$\\partial L / \\partial p$', target: 'reused-dL-dp' }],
+    policy: { maxAttempts: 3, newVariantOnWrong: false, reveal: 'after-last-attempt' },
+  },
+].map((question) => publicNumericQuestionSchema.parse(question));

@@ -1,15 +1,45 @@
 import 'server-only';
 
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
 
 import { serverEnv } from '@/lib/env';
 
-import { PrismaClient } from './generated/sqlite/client';
+import { type Prisma as PostgresPrisma, PrismaClient as PostgresPrismaClient } from './generated/postgresql/client';
+import { type Prisma as SqlitePrisma, PrismaClient } from './generated/sqlite/client';
 
+/**
+ * The database client every caller uses, whichever database DATABASE_URL names. Typed as the
+ * SQLite client: both generated clients come from the same models (prisma/postgresql/
+ * schema.prisma is generated from prisma/schema.prisma, and a test fails if they differ in
+ * anything but provider, URL and output folder), so their model APIs are the same; the
+ * check below makes the compiler confirm it for every model.
+ */
 export type Db = PrismaClient;
 
+// Compile-time proof of that claim, model by model: the same model names and the same row
+// types (scalars, enums included). tsc fails here when they drift apart, e.g. when the
+// PostgreSQL client was not regenerated after a schema change (run `npm install`, which runs
+// both `prisma generate`s). Input types are deliberately not compared: they differ by design
+// where the providers do (PostgreSQL's `createMany` takes `skipDuplicates`, SQLite's does
+// not), and TypeScript cannot relate two copies of Prisma's generic method types anyway.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type SqliteModels = SqlitePrisma.TypeMap['model'];
+type PostgresModels = PostgresPrisma.TypeMap['model'];
+type ModelMismatches = {
+  [M in keyof SqliteModels]: M extends keyof PostgresModels
+    ? Same<SqliteModels[M]['payload']['scalars'], PostgresModels[M]['payload']['scalars']> extends true
+      ? never
+      : M
+    : M;
+}[keyof SqliteModels];
+type AssertTrue<T extends [true, true]> = T;
+export type PostgresClientMatchesSqlite = AssertTrue<
+  [Same<keyof SqliteModels, keyof PostgresModels>, Same<ModelMismatches, never>]
+>;
+
 // One client per process, kept on globalThis so dev-mode hot reloads do not open a new
-// connection on every edit (create-t3-app's pattern).
+// connection (or pool) on every edit (create-t3-app's pattern).
 const globalForDb = globalThis as unknown as { autodidactDb?: Promise<Db> };
 
 /** SQLite file path for a `file:` URL, relative to the working directory like the adapter. */
@@ -17,14 +47,10 @@ export function sqlitePath(url: string): string {
   return url.replace(/^file:/, '');
 }
 
-async function connect(): Promise<Db> {
-  const { DATABASE_URL } = serverEnv();
-  if (!DATABASE_URL.startsWith('file:')) {
-    throw new Error('PostgreSQL support is configured through DATABASE_URL=postgresql://…; see README "Configuration".');
-  }
+async function connectSqlite(url: string): Promise<Db> {
   // better-sqlite3's `timeout` is SQLite's busy timeout: a writer waits this long for a lock
   // held by another process (a script, a second server) before failing with SQLITE_BUSY.
-  const adapter = new PrismaBetterSQLite3({ url: DATABASE_URL, timeout: 10_000 });
+  const adapter = new PrismaBetterSQLite3({ url, timeout: 10_000 });
   const client = new PrismaClient({ adapter });
   // WAL lets readers proceed during a write; FULL makes an acknowledged commit survive a
   // power cut. The adapter sets neither (see docs/decisions/001-stack-and-offline-prisma.md).
@@ -34,10 +60,58 @@ async function connect(): Promise<Db> {
   return client;
 }
 
+async function connectPostgres(url: string, poolSize: number): Promise<Db> {
+  // DATABASE_POOL_SIZE is per instance: N instances open up to N × poolSize connections, which
+  // must stay under the server's max_connections (docs/decisions/006).
+  const adapter = new PrismaPg(
+    { connectionString: url, max: poolSize, application_name: 'autodidact' },
+    {
+      // A dropped idle connection (server restart, network blip) must not crash the process;
+      // the pool discards it and the next query opens a new one.
+      onPoolError: (error) => console.error('[autodidact] PostgreSQL pool error:', error.message),
+    },
+  );
+  const client = new PostgresPrismaClient({ adapter });
+  // Fail at startup, with the URL's problem, rather than on the first request.
+  await client.$queryRawUnsafe('SELECT 1');
+  // The cast is sound because of PostgresClientMatchesSqlite above; the two classes differ only in
+  // provider-specific internals that no caller touches.
+  return client as unknown as Db;
+}
+
+/**
+ * A new client for `url` (file: for SQLite, postgresql:// for PostgreSQL). The app uses
+ * getDb(); this is for tests and scripts that need a database of their own.
+ */
+export function createDb(url: string, { poolSize = 10 }: { poolSize?: number } = {}): Promise<Db> {
+  if (url.startsWith('file:')) return connectSqlite(url);
+  if (/^postgres(ql)?:\/\//.test(url)) return connectPostgres(url, poolSize);
+  throw new Error(`Database URL must start with file: (SQLite) or postgresql:// (PostgreSQL); got "${url}"`);
+}
+
+/** The process's one client, for DATABASE_URL. */
 export function getDb(): Promise<Db> {
-  globalForDb.autodidactDb ??= connect().catch((error: unknown) => {
+  // async, so a bad environment (serverEnv throws) becomes a rejection like any connect error.
+  globalForDb.autodidactDb ??= (async () => {
+    const { DATABASE_URL, DATABASE_POOL_SIZE } = serverEnv();
+    return createDb(DATABASE_URL, { poolSize: DATABASE_POOL_SIZE });
+  })().catch((error: unknown) => {
     globalForDb.autodidactDb = undefined;
     throw error;
   });
   return globalForDb.autodidactDb;
+}
+
+/**
+ * Makes getDb() return `db` (or connect afresh from DATABASE_URL when undefined). Only the
+ * integration-test helper calls this, so code under test that calls getDb() itself uses the
+ * test's own database.
+ */
+export function setDbForTests(db: Db | undefined): void {
+  globalForDb.autodidactDb = db ? Promise.resolve(db) : undefined;
+}
+
+/** Which database DATABASE_URL selects; for health output and logs. */
+export function databaseProvider(): 'sqlite' | 'postgresql' {
+  return serverEnv().DATABASE_URL.startsWith('file:') ? 'sqlite' : 'postgresql';
 }

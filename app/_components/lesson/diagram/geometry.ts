@@ -6,8 +6,7 @@
  */
 
 export type Shape =
-  | { kind: 'circle'; x: number; y: number; r: number }
-  | { kind: 'rect'; x: number; y: number; w: number; h: number };
+  { kind: 'circle'; x: number; y: number; r: number } | { kind: 'rect'; x: number; y: number; w: number; h: number };
 
 export interface Point {
   x: number;

@@ -1,0 +1,63 @@
+'use client';
+
+/**
+ * The text alternative of a drawn graph: a real table of every node's value and gradient,
+ * folded in a <details> ("Show as a table") so it costs no space until asked for.
+ *
+ *   <NodeTable layout={layout} trace={run.trace} caption="Forward pass: values and gradients" />
+ *
+ * `hiddenGrads` (node ids) prints "not yet computed" instead of a gradient (the step-by-step
+ * widget), with the same wording as GraphView's node labels.
+ */
+import type { Trace } from '@/lib/autodiff/trace';
+import type { GraphLayout } from '@/lib/graph/types';
+
+import { formatNumber } from './format';
+import styles from './widgets.module.css';
+
+export interface NodeTableProps {
+  layout: GraphLayout;
+  trace: Trace;
+  caption: string;
+  /** Name of the output in headers, `L`. */
+  output?: string;
+  hiddenGrads?: ReadonlySet<number>;
+  open?: boolean;
+}
+
+export function NodeTable({ layout, trace, caption, output = 'L', hiddenGrads, open }: NodeTableProps) {
+  const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+  return (
+    <details className={styles.tableDetails} open={open}>
+      <summary>Show as a table</summary>
+      <div className={styles.tableScroll}>
+        <table className={styles.table}>
+          <caption>{caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Node</th>
+              <th scope="col">Operation</th>
+              <th scope="col">Value</th>
+              <th scope="col">Gradient ∂{output}/∂node</th>
+            </tr>
+          </thead>
+          <tbody>
+            {layout.nodes.map((node) => {
+              const data = byId.get(node.id);
+              const value = data?.value ?? Number.NaN;
+              const grad = data?.grad ?? Number.NaN;
+              return (
+                <tr key={node.id} data-row={node.name}>
+                  <th scope="row">{node.label}</th>
+                  <td>{node.kind === 'op' ? node.op : node.kind}</td>
+                  <td>{formatNumber(value)}</td>
+                  <td>{hiddenGrads?.has(node.id) ? 'not yet computed' : formatNumber(grad)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}

@@ -1,0 +1,277 @@
+'use client';
+
+import { useEffect, useMemo, useState } from 'react';
+
+import { backwardSteps, knownGradients } from '@/lib/graph/backward-steps';
+import type { GraphLayout } from '@/lib/graph/types';
+import { edgeKey } from '@/lib/graph/types';
+import { defineWidgetState, num } from '@/lib/widgets/url-state';
+
+import { Choice } from '../Choice';
+import { formatNumber } from '../format';
+import { GraphLegend } from '../GraphLegend';
+import { GraphView } from '../GraphView';
+import { LOSS_OPTIONS, NEURON_FIELDS, neuronProgram, type Loss } from '../neuron';
+import { NodeTable } from '../NodeTable';
+import { PredictReveal } from '../PredictReveal';
+import { useWidgetEvents } from '../useWidgetEvents';
+import { useWidgetUrlState } from '../useWidgetUrlState';
+import { WidgetFrame } from '../WidgetFrame';
+import styles from '../widgets.module.css';
+
+const STATE = defineWidgetState({ ...NEURON_FIELDS, step: num(0, 0, 64, true) }, ['timeline', 'predict']);
+const PLAY_INTERVAL_MS = 1100;
+
+export interface Factor {
+  from: string;
+  to: string;
+  /** Key of the graph edge this factor is the local derivative of. */
+  edge: string;
+  /** KaTeX HTML of ∂to/∂from, rendered on the server. */
+  html: string;
+}
+
+export interface BackwardStepsClientProps {
+  id: string;
+  layouts: Record<Loss, GraphLayout>;
+  lhsHtml: string;
+  factors: readonly Factor[];
+}
+
+export function BackwardStepsClient({ id, layouts, lhsHtml, factors }: BackwardStepsClientProps) {
+  const { values, hidden, locked, set, reset, shareUrl } = useWidgetUrlState(id, STATE);
+  const { markUsed } = useWidgetEvents('backward-steps', id);
+  const { x, w, b, y, loss } = values;
+  const layout = layouts[loss];
+  const run = useMemo(() => neuronProgram(loss).run({ w, x, b, y }), [loss, w, x, b, y]);
+  const steps = useMemo(() => backwardSteps(run.trace), [run]);
+  const total = steps.length;
+  const step = Math.min(values.step, total);
+  const current = step > 0 ? steps[step - 1]! : null;
+
+  const [hoverEdge, setHoverEdge] = useState<string | null>(null);
+  const [playRequested, setPlaying] = useState(false);
+  const playing = playRequested && step < total;
+  const [predictionShown, setPredictionShown] = useState(false);
+
+  const names = useMemo(() => new Map(layout.nodes.map((node) => [node.id, node.name])), [layout]);
+  const nameOf = (nodeId: number) => names.get(nodeId) ?? String(nodeId);
+  const wId = layout.nodes.find((node) => node.name === 'w')!.id;
+  const wStep = steps.findIndex((s) => s.edge.from === wId) + 1;
+  const stepOfEdge = useMemo(() => new Map(steps.map((s, index) => [edgeKey(s.edge), index + 1])), [steps]);
+  const revealed = predictionShown || step >= wStep;
+
+  const known = knownGradients(run.trace, steps, step);
+  const hiddenGrads = new Set(run.trace.nodes.filter((node) => !known.has(node.id)).map((node) => node.id));
+  if (revealed) hiddenGrads.delete(wId);
+
+  const edgeLabels: Record<string, string> = {};
+  for (const s of steps.slice(0, step)) edgeLabels[edgeKey(s.edge)] = formatNumber(s.local);
+  const highlight = new Set<string>();
+  if (current) highlight.add(edgeKey(current.edge));
+  if (hoverEdge) highlight.add(hoverEdge);
+
+  const go = (next: number, control = 'timeline') => {
+    markUsed(control);
+    set({ step: Math.max(0, Math.min(total, next)) });
+  };
+
+  useEffect(() => {
+    if (!playing) return;
+    const timer = window.setTimeout(() => set({ step: step + 1 }), PLAY_INTERVAL_MS);
+    return () => window.clearTimeout(timer);
+  }, [playing, step, total, set]);
+
+  const timelineHidden = hidden.has('timeline');
+  const timelineLocked = locked.has('timeline');
+  const product = factors.reduce(
+    (acc, factor) => acc * (steps[(stepOfEdge.get(factor.edge) ?? 1) - 1]?.local ?? NaN),
+    1,
+  );
+
+  return (
+    <WidgetFrame
+      kind="backward-steps"
+      id={id}
+      title="Backward pass, one edge at a time"
+      caption="Each step multiplies one more local derivative into the running product from L. Hover or focus a factor of the formula to find its edge."
+      onReset={() => {
+        setPlaying(false);
+        setPredictionShown(false);
+        reset();
+      }}
+      shareUrl={shareUrl}
+    >
+      <Choice
+        legend="Loss"
+        name={`${id}-loss`}
+        value={loss}
+        options={LOSS_OPTIONS}
+        hidden={hidden.has('loss')}
+        locked={locked.has('loss')}
+        onChange={(next) => {
+          markUsed('loss');
+          set({ loss: next });
+        }}
+      />
+      <div className={styles.formula} data-formula="dL/dw">
+        <span className={styles.formulaLhs} aria-hidden="true" dangerouslySetInnerHTML={{ __html: lhsHtml }} />
+        <span className={styles.visuallyHidden}>dL/dw equals the product of</span>
+        {factors.map((factor, index) => {
+          const factorStep = stepOfEdge.get(factor.edge) ?? 0;
+          const reached = step >= factorStep;
+          const active = highlight.has(factor.edge);
+          return (
+            <span key={factor.edge} className={styles.factorWrap}>
+              {index > 0 ? (
+                <span className={styles.times} aria-hidden="true">
+                  ·
+                </span>
+              ) : null}
+              <button
+                type="button"
+                className={`${styles.factor} ${active ? styles.factorActive : ''}`}
+                data-factor={`d${factor.to}/d${factor.from}`}
+                data-edge={factor.edge}
+                data-active={active ? 'true' : undefined}
+                aria-label={`d${factor.to}/d${factor.from}, the edge from ${factor.from} to ${factor.to}${
+                  reached ? `, equals ${formatNumber(steps[factorStep - 1]!.local)}` : ''
+                }. Go to its step.`}
+                onMouseEnter={() => setHoverEdge(factor.edge)}
+                onMouseLeave={() => setHoverEdge(null)}
+                onFocus={() => setHoverEdge(factor.edge)}
+                onBlur={() => setHoverEdge(null)}
+                onClick={() => go(factorStep, 'formula')}
+              >
+                <span aria-hidden="true" dangerouslySetInnerHTML={{ __html: factor.html }} />
+                <span className={styles.factorValue} aria-hidden="true">
+                  {reached ? formatNumber(steps[factorStep - 1]!.local) : '?'}
+                </span>
+              </button>
+            </span>
+          );
+        })}
+        <span className={styles.formulaResult} aria-live="off">
+          ={' '}
+          <span className={styles.backwardNumber} data-formula-product={revealed ? String(product) : undefined}>
+            {revealed ? formatNumber(product) : '?'}
+          </span>
+        </span>
+      </div>
+
+      {hidden.has('predict') ? null : (
+        <PredictReveal
+          key={`${loss}|${w}|${x}|${b}|${y}`}
+          widget="backward-steps"
+          instance={id}
+          target="dL/dw"
+          targetLabel="∂L/∂w"
+          actual={run.gradients.w!}
+          revealed={revealed}
+          onReveal={() => setPredictionShown(true)}
+          allowValue
+          locked={locked.has('predict')}
+        />
+      )}
+
+      {timelineHidden ? null : (
+        <div className={styles.timeline} role="group" aria-label="Backward pass timeline">
+          <button
+            type="button"
+            className={styles.button}
+            onClick={() => go(step - 1)}
+            disabled={timelineLocked || step === 0}
+          >
+            ◀ Back
+          </button>
+          <button
+            type="button"
+            className={styles.button}
+            aria-pressed={playing}
+            onClick={() => {
+              markUsed('timeline');
+              if (!playing && step >= total) set({ step: 0 });
+              setPlaying(!playing);
+            }}
+            disabled={timelineLocked}
+          >
+            {playing ? '❚❚ Pause' : '▶ Play'}
+          </button>
+          <button
+            type="button"
+            className={styles.button}
+            onClick={() => go(step + 1)}
+            disabled={timelineLocked || step === total}
+          >
+            Step ▶
+          </button>
+          <input
+            className={styles.timelineRange}
+            type="range"
+            aria-label="Backward step"
+            aria-valuetext={`Step ${step} of ${total}`}
+            min={0}
+            max={total}
+            step={1}
+            value={step}
+            disabled={timelineLocked}
+            onChange={(event) => go(Number(event.currentTarget.value))}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter') {
+                event.preventDefault();
+                go(step + 1);
+              }
+            }}
+          />
+          <span className={styles.timelineCount}>
+            {step}/{total}
+          </span>
+        </div>
+      )}
+
+      <p
+        className={styles.stepText}
+        role="status"
+        data-step={step}
+        data-edge={current ? edgeKey(current.edge) : undefined}
+        data-local={current ? String(current.local) : undefined}
+        data-running-product={String(current ? current.product : 1)}
+      >
+        {current ? (
+          <>
+            <strong>
+              Step {step} of {total}: edge {nameOf(current.edge.from)} → {nameOf(current.edge.to)}.
+            </strong>{' '}
+            Local derivative ∂{nameOf(current.edge.to)}/∂{nameOf(current.edge.from)} ={' '}
+            <span className={styles.backwardNumber}>{formatNumber(current.local)}</span>. Running product from L: ∂L/∂
+            {nameOf(current.edge.to)} × ∂{nameOf(current.edge.to)}/∂{nameOf(current.edge.from)} ={' '}
+            {formatNumber(current.upstream)} × {formatNumber(current.local)} ={' '}
+            <span className={styles.backwardNumber}>{formatNumber(current.product)}</span>
+            {current.completes ? ` = ∂L/∂${nameOf(current.edge.from)}.` : ` (∂L/∂${nameOf(current.edge.from)} so far).`}
+          </>
+        ) : (
+          <>
+            <strong>Start at the output:</strong> ∂L/∂L = 1. Step to send the gradient back along the first edge.
+          </>
+        )}
+      </p>
+
+      <GraphView
+        layout={layout}
+        trace={run.trace}
+        label="Computational graph of the neuron during the backward pass"
+        highlightEdges={highlight}
+        edgeLabels={edgeLabels}
+        hiddenGrads={hiddenGrads}
+        onEdgeHover={setHoverEdge}
+      />
+      <GraphLegend />
+      <NodeTable
+        layout={layout}
+        trace={run.trace}
+        hiddenGrads={hiddenGrads}
+        caption={`After step ${step} of ${total}: every node's value and ∂L/∂node`}
+      />
+    </WidgetFrame>
+  );
+}

@@ -1,0 +1,328 @@
+'use client';
+
+import { useEffect, useMemo, useState } from 'react';
+
+import type { GraphLayout } from '@/lib/graph/types';
+import { descend, gradientStep, MAX_STEPS, type StepRecord } from '@/lib/widgets/gradient-descent';
+import { bool, defineWidgetState, num, oneOf } from '@/lib/widgets/url-state';
+
+import { Choice } from '../Choice';
+import { formatNumber } from '../format';
+import { GraphLegend } from '../GraphLegend';
+import { GraphView } from '../GraphView';
+import styles from '../lab.module.css';
+import { LOSS_OPTIONS, neuronProgram, type Loss } from '../neuron';
+import { NodeTable } from '../NodeTable';
+import { usePrefersReducedMotion } from '../usePrefersReducedMotion';
+import { useWidgetEvents } from '../useWidgetEvents';
+import { useWidgetUrlState } from '../useWidgetUrlState';
+import { VariableSlider } from '../VariableSlider';
+import { WidgetFrame } from '../WidgetFrame';
+import shared from '../widgets.module.css';
+
+/**
+ * The URL holds the starting point, eta and the number of steps taken; the current point is
+ * replayed from them (deterministic), so a shared link shows the same step and loss history.
+ * Defaults are the lesson's worked example (w = 0.8, b = -0.5, cross-entropy, eta = 0.5), whose
+ * first step the text computes by hand: w 0.8 -> 1.0489, L 0.4032 -> 0.2941 (b held fixed).
+ */
+const STATE = defineWidgetState(
+  {
+    w: num(0.8, -3, 3),
+    b: num(-0.5, -3, 3),
+    x: num(1.5, -3, 3),
+    y: num(1, 0, 1),
+    eta: num(0.5, 0.01, 5),
+    loss: oneOf(['sq', 'bce'] as const, 'bce'),
+    trainB: bool(false),
+    steps: num(0, 0, MAX_STEPS, true),
+  },
+  ['step', 'play'],
+);
+
+const SLIDERS = [
+  { name: 'w', description: 'weight (trained)', min: -3, max: 3 },
+  { name: 'b', description: 'bias', min: -3, max: 3 },
+  { name: 'x', description: 'input (data)', min: -3, max: 3 },
+  { name: 'y', description: 'target (data)', min: 0, max: 1 },
+] as const;
+
+/** Auto-run pace: slow enough to read the arithmetic of each step; slower still for learners
+ * who asked for reduced motion (nothing moves until they press Play, and it can be paused). */
+const PLAY_INTERVAL_MS = 700;
+const PLAY_INTERVAL_REDUCED_MS = 1500;
+/** Steps the history table lists (the plot shows them all). */
+const TABLE_ROWS = 8;
+
+const PLOT = { width: 320, height: 132, left: 40, right: 10, top: 10, bottom: 26 };
+
+function LossPlot({ history }: { history: readonly number[] }) {
+  const span = Math.max(10, history.length - 1);
+  const top = Math.max(...history.filter(Number.isFinite), 1e-9);
+  const innerWidth = PLOT.width - PLOT.left - PLOT.right;
+  const innerHeight = PLOT.height - PLOT.top - PLOT.bottom;
+  const px = (step: number) => PLOT.left + (step / span) * innerWidth;
+  const py = (loss: number) => PLOT.top + innerHeight - (Math.min(loss, top) / top) * innerHeight;
+  const points = history.map((loss, step) => `${px(step).toFixed(1)},${py(loss).toFixed(1)}`).join(' ');
+  const last = history.length - 1;
+  const current = history[last] ?? Number.NaN;
+  const summary =
+    last === 0
+      ? `Loss history: L = ${formatNumber(current)} before any step.`
+      : `Loss history over ${last} step${last === 1 ? '' : 's'}: from ${formatNumber(history[0]!)} down to ${formatNumber(current)}.`;
+  return (
+    <svg
+      className={styles.plot}
+      viewBox={`0 0 ${PLOT.width} ${PLOT.height}`}
+      role="img"
+      aria-label={summary}
+      data-points={history.length}
+    >
+      <line className={styles.axis} x1={PLOT.left} y1={PLOT.top} x2={PLOT.left} y2={PLOT.top + innerHeight} />
+      <line
+        className={styles.axis}
+        x1={PLOT.left}
+        y1={PLOT.top + innerHeight}
+        x2={PLOT.width - PLOT.right}
+        y2={PLOT.top + innerHeight}
+      />
+      <text className={styles.tick} x={PLOT.left - 5} y={PLOT.top + 4} textAnchor="end">
+        {formatNumber(top, 2)}
+      </text>
+      <text className={styles.tick} x={PLOT.left - 5} y={PLOT.top + innerHeight + 4} textAnchor="end">
+        0
+      </text>
+      <text className={styles.tick} x={PLOT.left} y={PLOT.height - 6}>
+        0
+      </text>
+      <text className={styles.tick} x={PLOT.width - PLOT.right} y={PLOT.height - 6} textAnchor="end">
+        {span}
+      </text>
+      <text className={styles.axisLabel} x={(PLOT.left + PLOT.width) / 2} y={PLOT.height - 6} textAnchor="middle">
+        step
+      </text>
+      <text className={styles.axisLabel} x={12} y={PLOT.top + innerHeight / 2} textAnchor="middle">
+        L
+      </text>
+      <polyline className={styles.lossLine} points={points} />
+      <circle className={styles.lossDot} cx={px(last)} cy={py(current)} r={4} />
+    </svg>
+  );
+}
+
+function Update({
+  record,
+  params,
+  eta,
+  pending,
+}: {
+  record: StepRecord;
+  params: readonly string[];
+  eta: number;
+  pending: boolean;
+}) {
+  return (
+    <div className={styles.update} data-step={record.step}>
+      <p className={styles.updateTitle}>{pending ? 'Step 1 will apply:' : `Step ${record.step}:`}</p>
+      {params.map((name) => (
+        <p key={name} className={styles.updateLine} data-param={name}>
+          <span className={styles.math}>{name}</span> ← <span className={styles.math}>{name}</span> − η · ∂L/∂
+          <span className={styles.math}>{name}</span> = {formatNumber(record.before[name]!)} − {formatNumber(eta)} × (
+          <span className={shared.backwardNumber}>{formatNumber(record.gradients[name]!)}</span>) ={' '}
+          <strong>{formatNumber(record.after[name]!)}</strong>
+        </p>
+      ))}
+    </div>
+  );
+}
+
+export interface GradientStepClientProps {
+  id: string;
+  layouts: Record<Loss, GraphLayout>;
+}
+
+export function GradientStepClient({ id, layouts }: GradientStepClientProps) {
+  const { values, hidden, locked, set, reset, shareUrl } = useWidgetUrlState(id, STATE);
+  const { markUsed } = useWidgetEvents('gradient-step', id);
+  const reducedMotion = usePrefersReducedMotion();
+  const [playing, setPlaying] = useState(false);
+  const { w, b, x, y, eta, loss, trainB, steps } = values;
+  const program = neuronProgram(loss);
+  const params = useMemo(() => (trainB ? ['w', 'b'] : ['w']), [trainB]);
+
+  // Replaying from the start keeps the URL small and the state exact; 500 steps of a 7-node
+  // tape take a few milliseconds.
+  const descent = useMemo(
+    () => descend(program, { w, b, x, y }, params, eta, steps),
+    [program, w, b, x, y, params, eta, steps],
+  );
+  const current = useMemo(() => program.run(descent.env), [program, descent]);
+  const shown = descent.steps.at(-1) ?? gradientStep(program, descent.env, params, eta, 1);
+  const atLimit = steps >= MAX_STEPS;
+
+  // Playing stops by itself at the step limit.
+  const running = playing && !atLimit;
+  useEffect(() => {
+    if (!running) return;
+    const timer = window.setTimeout(
+      () => set({ steps: steps + 1 }),
+      reducedMotion ? PLAY_INTERVAL_REDUCED_MS : PLAY_INTERVAL_MS,
+    );
+    return () => window.clearTimeout(timer);
+  }, [running, steps, set, reducedMotion]);
+
+  /** Moving a slider starts a new descent from the point now shown. */
+  const moveStart = (name: 'w' | 'b' | 'x' | 'y', value: number) => {
+    markUsed(name);
+    set({ ...descent.env, [name]: value, steps: 0 });
+  };
+
+  const lastRows = descent.lossHistory.map((lossValue, step) => ({ step, lossValue })).slice(-TABLE_ROWS);
+
+  return (
+    <WidgetFrame
+      kind="gradient-step"
+      id={id}
+      title="One gradient step"
+      caption={
+        <>
+          Each step runs the forward pass, the backward pass, and the update. Repeated over millions of parameters at
+          once, this loop is training: the next lesson, on backpropagation, makes it efficient.
+        </>
+      }
+      onReset={() => {
+        setPlaying(false);
+        reset();
+      }}
+      shareUrl={shareUrl}
+    >
+      <div className={shared.controls}>
+        {SLIDERS.map((slider) => (
+          <VariableSlider
+            key={slider.name}
+            name={slider.name}
+            description={slider.description}
+            min={slider.min}
+            max={slider.max}
+            value={descent.env[slider.name]!}
+            hidden={hidden.has(slider.name)}
+            locked={locked.has(slider.name) || running}
+            onChange={(value) => moveStart(slider.name, value)}
+          />
+        ))}
+        <VariableSlider
+          name="η"
+          description="learning rate eta"
+          min={0.01}
+          max={5}
+          value={eta}
+          hidden={hidden.has('eta')}
+          locked={locked.has('eta')}
+          onChange={(value) => {
+            markUsed('eta');
+            set({ eta: value });
+          }}
+        />
+      </div>
+      <div className={styles.row}>
+        <Choice
+          legend="Loss"
+          name={`${id}-loss`}
+          value={loss}
+          options={LOSS_OPTIONS}
+          hidden={hidden.has('loss')}
+          locked={locked.has('loss') || running}
+          onChange={(next) => {
+            markUsed('loss');
+            set({ ...descent.env, loss: next, steps: 0 });
+          }}
+        />
+        {hidden.has('trainB') ? null : (
+          <label className={styles.check}>
+            <input
+              type="checkbox"
+              checked={trainB}
+              disabled={locked.has('trainB') || running}
+              onChange={(event) => {
+                markUsed('trainB');
+                set({ ...descent.env, trainB: event.currentTarget.checked, steps: 0 });
+              }}
+            />
+            update b too
+          </label>
+        )}
+      </div>
+      <div className={styles.actions}>
+        {hidden.has('step') ? null : (
+          <button
+            type="button"
+            className={shared.button}
+            disabled={locked.has('step') || running || atLimit}
+            onClick={() => {
+              markUsed('step');
+              set({ steps: steps + 1 });
+            }}
+          >
+            Take a step
+          </button>
+        )}
+        {hidden.has('play') ? null : (
+          <button
+            type="button"
+            className={shared.button}
+            aria-pressed={running}
+            disabled={locked.has('play') || atLimit}
+            onClick={() => {
+              markUsed('play');
+              setPlaying(!running);
+            }}
+          >
+            {running ? 'Pause' : 'Play'}
+          </button>
+        )}
+        <span className={styles.counter} data-steps={steps} data-loss={String(descent.loss)}>
+          {steps} step{steps === 1 ? '' : 's'}, L ={' '}
+          <strong className={shared.forwardNumber}>{formatNumber(descent.loss)}</strong>
+        </span>
+      </div>
+      <div className={styles.stepLayout}>
+        <div aria-live={running ? 'off' : 'polite'}>
+          <Update record={shown} params={params} eta={eta} pending={steps === 0} />
+          {steps > 0 ? (
+            <p className={styles.updateLine}>
+              L: {formatNumber(descent.lossHistory.at(-2)!)} → <strong>{formatNumber(descent.loss)}</strong>
+            </p>
+          ) : null}
+        </div>
+        <LossPlot history={descent.lossHistory} />
+      </div>
+      <GraphView layout={layouts[loss]} trace={current.trace} label="The neuron's graph at the current step" />
+      <GraphLegend />
+      <NodeTable
+        layout={layouts[loss]}
+        trace={current.trace}
+        caption="Every node at the current step: value and ∂L/∂node"
+      />
+      <details className={shared.tableDetails}>
+        <summary>Loss history as a table</summary>
+        <table className={shared.table}>
+          <caption>L after each of the last {Math.min(TABLE_ROWS, descent.lossHistory.length)} steps</caption>
+          <thead>
+            <tr>
+              <th scope="col">Step</th>
+              <th scope="col">L</th>
+            </tr>
+          </thead>
+          <tbody>
+            {lastRows.map((row) => (
+              <tr key={row.step}>
+                <th scope="row">{row.step}</th>
+                <td>{formatNumber(row.lossValue)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </WidgetFrame>
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * The lesson neuron shared by the widgets: its two programs (one per loss), compiled once per
+ * page on first use, and the ranges of its inputs. Client-safe (no layout library).
+ */
+import { LESSON_NEURON } from '@/lib/autodiff/examples';
+import { compile, type CompiledProgram } from '@/lib/autodiff/program';
+import { num, oneOf } from '@/lib/widgets/url-state';
+
+export type Loss = 'sq' | 'bce';
+
+export const LOSS_OPTIONS: readonly { value: Loss; label: string }[] = [
+  { value: 'sq', label: 'squared error' },
+  { value: 'bce', label: 'binary cross-entropy' },
+];
+
+const SOURCES: Record<Loss, string> = { sq: LESSON_NEURON.squaredError, bce: LESSON_NEURON.bce };
+const compiled: Partial<Record<Loss, CompiledProgram>> = {};
+
+export function neuronProgram(loss: Loss): CompiledProgram {
+  return (compiled[loss] ??= compile(SOURCES[loss]));
+}
+
+/** URL fields for the neuron's inputs; defaults are the lesson's worked example. */
+export const NEURON_FIELDS = {
+  x: num(1.5, -3, 3),
+  w: num(0.5, -3, 3),
+  b: num(-0.25, -3, 3),
+  y: num(1, 0, 1),
+  loss: oneOf(['sq', 'bce'] as const, 'sq'),
+};
+
+export const NEURON_SLIDERS: readonly { name: 'x' | 'w' | 'b' | 'y'; description: string; min: number; max: number }[] =
+  [
+    { name: 'x', description: 'input', min: -3, max: 3 },
+    { name: 'w', description: 'weight', min: -3, max: 3 },
+    { name: 'b', description: 'bias', min: -3, max: 3 },
+    { name: 'y', description: 'target', min: 0, max: 1 },
+  ];

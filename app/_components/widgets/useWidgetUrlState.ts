@@ -1,0 +1,96 @@
+'use client';
+
+/**
+ * A widget's state, mirrored into the URL query (`?fp.w=0.8&fp.hide=b`).
+ *
+ *   const SPEC = defineWidgetState({ w: num(0.5, -3, 3), loss: oneOf(['sq', 'bce'], 'sq') });
+ *   const { values, set, reset, hidden, locked, shareUrl } = useWidgetUrlState('fp', SPEC);
+ *   set({ w: 0.8 });  // re-renders this widget only; the URL follows within ~150 ms
+ *
+ * `SPEC` must be a module-level constant (its identity is a dependency). The server render
+ * and the first client render use the defaults, so hydration matches; the URL is read in a
+ * layout effect, before the first paint after hydration. The URL is written with
+ * history.replaceState, throttled, never a navigation.
+ */
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+
+import {
+  decodeWidgetState,
+  defaultState,
+  encodeWidgetState,
+  queryString,
+  type FieldSpec,
+  type StateOf,
+  type WidgetStateSpec,
+  type WidgetUrlState,
+} from '@/lib/widgets/url-state';
+
+const WRITE_INTERVAL_MS = 150;
+
+export interface WidgetUrlStateApi<F extends Record<string, FieldSpec>> {
+  values: StateOf<F>;
+  /** Controls listed in `<id>.hide`: do not render them. */
+  hidden: ReadonlySet<string>;
+  /** Controls listed in `<id>.lock`: render them disabled. */
+  locked: ReadonlySet<string>;
+  set: (patch: Partial<StateOf<F>>) => void;
+  /** Back to the defaults; hide and lock (the instructor's setup) stay. */
+  reset: () => void;
+  /** Absolute URL of the page with this widget's current state. */
+  shareUrl: () => string;
+}
+
+function urlWith<F extends Record<string, FieldSpec>>(spec: WidgetStateSpec<F>, id: string, state: WidgetUrlState<F>) {
+  const { pathname, search, hash } = window.location;
+  return `${pathname}${queryString(encodeWidgetState(spec, id, state, search))}${hash}`;
+}
+
+export function useWidgetUrlState<F extends Record<string, FieldSpec>>(
+  id: string,
+  spec: WidgetStateSpec<F>,
+): WidgetUrlStateApi<F> {
+  const [state, setState] = useState<WidgetUrlState<F>>(() => defaultState(spec));
+  const latest = useRef(state);
+  const timer = useRef<number | undefined>(undefined);
+
+  useLayoutEffect(() => {
+    const fromUrl = decodeWidgetState(spec, id, window.location.search);
+    latest.current = fromUrl;
+    // The URL is an external system only the browser can read: sync from it once, after
+    // hydration (the server rendered the defaults), before the first paint.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    setState(fromUrl);
+  }, [id, spec]);
+
+  useLayoutEffect(
+    () => () => {
+      if (timer.current !== undefined) window.clearTimeout(timer.current);
+    },
+    [],
+  );
+
+  const commit = useCallback(
+    (next: WidgetUrlState<F>) => {
+      latest.current = next;
+      setState(next);
+      if (timer.current !== undefined) return;
+      timer.current = window.setTimeout(() => {
+        timer.current = undefined;
+        // Keep history.state: Next.js stores its router state there.
+        window.history.replaceState(window.history.state, '', urlWith(spec, id, latest.current));
+      }, WRITE_INTERVAL_MS);
+    },
+    [id, spec],
+  );
+
+  const set = useCallback(
+    (patch: Partial<StateOf<F>>) => commit({ ...latest.current, values: { ...latest.current.values, ...patch } }),
+    [commit],
+  );
+  const reset = useCallback(() => commit({ ...latest.current, values: defaultState(spec).values }), [commit, spec]);
+  const shareUrl = useCallback(() => new URL(urlWith(spec, id, latest.current), window.location.href).href, [id, spec]);
+
+  const hidden = useMemo(() => new Set(state.hide), [state.hide]);
+  const locked = useMemo(() => new Set(state.lock), [state.lock]);
+  return { values: state.values, hidden, locked, set, reset, shareUrl };
+}

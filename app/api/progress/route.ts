@@ -1,0 +1,9 @@
+import { postProgressHandler } from '@/lib/server/api/handlers';
+import { getDb } from '@/lib/server/db/client';
+import { handle } from '@/lib/server/http';
+
+export const dynamic = 'force-dynamic';
+
+export function POST(request: Request) {
+  return handle(async () => postProgressHandler(request, await getDb()));
+}

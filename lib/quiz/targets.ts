@@ -1,0 +1,175 @@
+import { compile, LESSON_NEURON, type CompiledProgram, type ProgramResult, type Trace } from '@/lib/autodiff';
+
+import type { MisconceptionId, NumericTarget } from './schema';
+
+/**
+ * Expected answers for the generated questions, all from lib/autodiff: the same engine that
+ * draws the widgets grades the learner. Misconception values are what a learner who makes
+ * that specific mistake would type, built from the engine's own values and local derivatives
+ * (no derivative formula is restated here).
+ */
+
+/** The numbers a learner is given: a seeded variant. `eta` is only shown where a step is asked. */
+export interface GraphVariant {
+  x: number;
+  w: number;
+  b: number;
+  y: number;
+  eta: number;
+}
+
+export type GivenName = keyof GraphVariant;
+
+export interface Misconception {
+  id: MisconceptionId;
+  value: number;
+}
+
+export interface TargetSolution {
+  expected: number;
+  misconceptions: Misconception[];
+  /** Named values (forward values, gradients) for worked solutions. */
+  values: Record<string, number>;
+}
+
+/** p is used twice: directly by L and through z. The lesson's "paths add" section, on the neuron's letters. */
+export const REUSED_NODE_PROGRAM = 'p = w*x\nz = p + b\nL = p*z';
+
+type GraphName = 'neuron' | 'reused';
+
+const programs: Record<GraphName, CompiledProgram> = {
+  neuron: compile(LESSON_NEURON.bce),
+  reused: compile(REUSED_NODE_PROGRAM),
+};
+
+export const TARGET_GRAPH: Record<NumericTarget, GraphName> = {
+  'neuron-local-z-a': 'neuron',
+  'neuron-local-a-L': 'neuron',
+  'neuron-path-w-z': 'neuron',
+  'neuron-dL-dw': 'neuron',
+  'neuron-step-w': 'neuron',
+  'reused-dL-dp': 'reused',
+};
+
+/** Which givens a learner needs for a target, in display order. */
+export function givensFor(target: NumericTarget): GivenName[] {
+  if (TARGET_GRAPH[target] === 'reused') return ['x', 'w', 'b'];
+  return target === 'neuron-step-w' ? ['x', 'w', 'b', 'y', 'eta'] : ['x', 'w', 'b', 'y'];
+}
+
+function nodeId(trace: Trace, name: string): number {
+  const node = trace.nodes.find((candidate) => candidate.names.includes(name));
+  if (!node) throw new Error(`graph has no node named '${name}'`);
+  return node.id;
+}
+
+function edgeLocal(trace: Trace, from: string, to: string): number {
+  const fromId = nodeId(trace, from);
+  const toId = nodeId(trace, to);
+  const edge = trace.edges.find((candidate) => candidate.from === fromId && candidate.to === toId);
+  if (!edge) throw new Error(`graph has no edge ${from} -> ${to}`);
+  return edge.localDerivative;
+}
+
+/** Product of local derivatives along every path from one node to another (depth-first). */
+export function pathProducts(trace: Trace, from: string, to: string): number[] {
+  const target = nodeId(trace, to);
+  const products: number[] = [];
+  const walk = (node: number, product: number) => {
+    if (node === target) {
+      products.push(product);
+      return;
+    }
+    for (const edge of trace.edges) if (edge.from === node) walk(edge.to, product * edge.localDerivative);
+  };
+  walk(nodeId(trace, from), 1);
+  return products;
+}
+
+function run(graph: GraphName, variant: GraphVariant): ProgramResult {
+  const { x, w, b, y } = variant;
+  return programs[graph].run(graph === 'neuron' ? { x, w, b, y } : { x, w, b });
+}
+
+function required(record: Record<string, number>, name: string): number {
+  const value = record[name];
+  if (value === undefined) throw new Error(`engine result has no '${name}'`);
+  return value;
+}
+
+/** The expected answer and the misconception values for one target at one variant. */
+export function solveTarget(target: NumericTarget, variant: GraphVariant): TargetSolution {
+  const result = run(TARGET_GRAPH[target], variant);
+  const { trace, values, nodeGradients, gradients } = result;
+  const named = { ...values, ...prefixed('d', nodeGradients), eta: variant.eta };
+  switch (target) {
+    case 'neuron-local-z-a':
+      return {
+        expected: edgeLocal(trace, 'z', 'a'),
+        misconceptions: [{ id: 'sigmoid-for-derivative', value: required(values, 'a') }],
+        values: named,
+      };
+    case 'neuron-local-a-L': {
+      const expected = edgeLocal(trace, 'a', 'L');
+      return {
+        expected,
+        misconceptions: [
+          { id: 'sign-dL-da', value: -expected },
+          { id: 'dL-dz-for-dL-da', value: required(nodeGradients, 'z') },
+        ],
+        values: named,
+      };
+    }
+    case 'neuron-path-w-z': {
+      const [expected = Number.NaN] = pathProducts(trace, 'w', 'z');
+      return {
+        expected,
+        misconceptions: [
+          // Dropping the w -> p factor (which is x) leaves the rest of the path.
+          { id: 'missing-x', value: expected / edgeLocal(trace, 'w', 'p') },
+          { id: 'w-for-x', value: edgeLocal(trace, 'x', 'p') },
+        ],
+        values: named,
+      };
+    }
+    case 'neuron-dL-dw': {
+      const expected = required(gradients, 'w');
+      const sigmoidSlope = edgeLocal(trace, 'z', 'a');
+      return {
+        expected,
+        misconceptions: [
+          { id: 'sigmoid-for-derivative', value: (expected / sigmoidSlope) * required(values, 'a') },
+          { id: 'sign-dL-da', value: -expected },
+          { id: 'missing-x', value: expected / edgeLocal(trace, 'w', 'p') },
+        ],
+        values: named,
+      };
+    }
+    case 'neuron-step-w': {
+      const gradient = required(gradients, 'w');
+      return {
+        expected: variant.w - variant.eta * gradient,
+        misconceptions: [
+          { id: 'step-uphill', value: variant.w + variant.eta * gradient },
+          { id: 'no-learning-rate', value: variant.w - gradient },
+        ],
+        values: { ...named, newW: variant.w - variant.eta * gradient },
+      };
+    }
+    case 'reused-dL-dp': {
+      const paths = pathProducts(trace, 'p', 'L');
+      return {
+        expected: required(nodeGradients, 'p'),
+        misconceptions: [
+          { id: 'paths-multiplied', value: paths.reduce((product, path) => product * path, 1) },
+          ...paths.map((value): Misconception => ({ id: 'one-path-only', value })),
+        ],
+        values: named,
+      };
+    }
+  }
+}
+
+function prefixed(prefix: string, record: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [`${prefix}${key}`, value]));
+}

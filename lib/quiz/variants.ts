@@ -1,0 +1,101 @@
+import { pick, randomInt, shuffle, variantRng, type Rng } from './random';
+import type { PublicChoiceQuestion, PublicNumericQuestion } from './schema';
+import { solveTarget, type GraphVariant, type TargetSolution } from './targets';
+import { withinTolerance } from './tolerance';
+
+/**
+ * Seeded per-learner variants (PrairieLearn's model): seed = hash(learner, question, variant
+ * index) -> PRNG -> parameters. The same three inputs always give the same variant, so nothing
+ * about a variant is stored or sent by the client: the server regenerates it to grade.
+ */
+
+/** Learning rates on offer for the gradient-step question: simple enough to multiply by hand. */
+const LEARNING_RATES = [0.1, 0.5, 1] as const;
+
+/** Tenths in [from, to], never closer to zero than `minAbs`. */
+function tenths(rng: Rng, from: number, to: number, minAbs = 0): number {
+  for (;;) {
+    const value = randomInt(rng, Math.round(from * 10), Math.round(to * 10)) / 10;
+    if (Math.abs(value) >= minAbs) return value;
+  }
+}
+
+function drawGraphVariant(rng: Rng): GraphVariant {
+  return {
+    x: tenths(rng, -2, 2, 0.5),
+    w: tenths(rng, -1.5, 1.5, 0.2),
+    b: tenths(rng, -1, 1),
+    y: randomInt(rng, 0, 1),
+    eta: pick(rng, LEARNING_RATES),
+  };
+}
+
+/**
+ * A variant is usable when every part's answer is clearly non-zero and the answer and the
+ * misconception values are pairwise at least three tolerances apart: otherwise a wrong method
+ * could grade correct, or the feedback could name the wrong mistake (x = -1 makes "missing x"
+ * look like a sign error). |z| <= 3 keeps the sigmoid away from its flat tails, where every
+ * derivative rounds to nothing.
+ */
+function usable(variant: GraphVariant, solutions: readonly TargetSolution[]): boolean {
+  if (Math.abs(variant.w * variant.x + variant.b) > 3) return false;
+  const margin = { relative: 3e-2, absolute: 3e-3 };
+  return solutions.every(({ expected, misconceptions }) => {
+    if (!Number.isFinite(expected) || Math.abs(expected) < 0.02) return false;
+    const candidates = [{ id: 'expected', value: expected }, ...misconceptions];
+    return candidates.every(
+      (first, i) =>
+        Number.isFinite(first.value) &&
+        candidates.every(
+          (second, j) => j <= i || first.id === second.id || !withinTolerance(first.value, second.value, margin),
+        ),
+    );
+  });
+}
+
+/** A fixed variant every target accepts, used if 64 seeded draws were all degenerate (never seen). */
+const FALLBACK_VARIANT: GraphVariant = { x: 1.5, w: 0.8, b: -0.5, y: 1, eta: 0.5 };
+
+export interface NumericVariant {
+  variant: GraphVariant;
+  /** One solution per part, in part order. */
+  solutions: TargetSolution[];
+}
+
+export function numericVariant(
+  question: PublicNumericQuestion,
+  learnerId: string,
+  variantIndex: number,
+): NumericVariant {
+  const rng = variantRng(learnerId, question.id, variantIndex);
+  const solve = (variant: GraphVariant) => question.parts.map((part) => solveTarget(part.target, variant));
+  for (let draw = 0; draw < 64; draw++) {
+    const variant = drawGraphVariant(rng);
+    const solutions = solve(variant);
+    if (usable(variant, solutions)) return { variant, solutions };
+  }
+  return { variant: FALLBACK_VARIANT, solutions: solve(FALLBACK_VARIANT) };
+}
+
+/** Letters the browser sees instead of option ids, so a payload never names the correct option. */
+export const CHOICE_KEYS = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'] as const;
+export type ChoiceKey = (typeof CHOICE_KEYS)[number];
+
+export interface ShuffledOption {
+  key: ChoiceKey;
+  optionId: string;
+  text: string;
+}
+
+/**
+ * The learner's option order. In the seed content every correct answer came first, so the
+ * order is shuffled per learner (stable across reloads) and options travel as display letters.
+ */
+export function choiceVariant(
+  question: PublicChoiceQuestion,
+  learnerId: string,
+  variantIndex: number,
+): ShuffledOption[] {
+  const order = shuffle(variantRng(learnerId, question.id, variantIndex), question.options);
+  return order.map((option, index) => ({ key: CHOICE_KEYS[index]!, optionId: option.id, text: option.text }));
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+
+import { graphPractice, knowledgeCheck } from '@/content/lessons/chain-rule-computational-graphs/questions';
+
+import { gradeChoice } from './grading';
+import { lessonMastery } from './mastery';
+import type { ChoiceAnswerKey, MisconceptionId, NumericSolution } from './schema';
+import { choiceVariant } from './variants';
+import { questionView, type LessonQuizContent, type StoredAttempt } from './views';
+
+const question = knowledgeCheck[0]!;
+const key: ChoiceAnswerKey = {
+  questionId: question.id,
+  correctOptionId: 'indirect-dependence',
+  explanations: Object.fromEntries(question.options.map((option) => [option.id, `Explanation of ${option.id}.`])),
+};
+const solution: NumericSolution = { questionId: 'edge-sigmoid', explain: (v, f) => `a = ${f(v.a!)}` };
+const content: LessonQuizContent = {
+  slug: 'lesson',
+  questions: [question, ...graphPractice],
+  choiceKeys: new Map([[question.id, key]]),
+  solutions: new Map(graphPractice.map((entry) => [entry.id, { ...solution, questionId: entry.id }])),
+  misconceptionFeedback: new Proxy({} as Record<MisconceptionId, string>, { get: (_, id) => `Feedback for ${String(id)}.` }),
+};
+
+function attemptWith(choice: 'A' | 'B' | 'C', attempt: number): StoredAttempt {
+  const options = choiceVariant(question, 'learner', 0);
+  const grading = gradeChoice(options, key.correctOptionId, { choice });
+  return { attempt, correct: grading.correct, answer: { choice }, grading };
+}
+
+describe('question views', () => {
+  const options = choiceVariant(question, 'learner', 0);
+  const correctKey = options.find((option) => option.optionId === key.correctOptionId)!.key;
+  const wrongKey = options.find((option) => option.optionId !== key.correctOptionId)!.key;
+
+  it('never carries option ids, the key or explanations before the policy allows', () => {
+    const before = JSON.stringify(questionView(content, question, 'learner', []));
+    const afterWrong = JSON.stringify(questionView(content, question, 'learner', [attemptWith(wrongKey, 1)]));
+    for (const text of [before, afterWrong]) {
+      for (const option of question.options) expect(text).not.toContain(`"${option.id}"`);
+      for (const explanation of Object.values(key.explanations)) expect(text).not.toContain(explanation);
+      expect(text).toContain('"reveal":null');
+    }
+  });
+
+  it('reveals the correct letter and every explanation after the last attempt', () => {
+    const view = questionView(content, question, 'learner', [attemptWith(wrongKey, 1), attemptWith(wrongKey, 2)]);
+    expect(view.closed).toBe(true);
+    expect(view.reveal).toMatchObject({ kind: 'single-choice', correctKey });
+    expect(view.reveal?.kind === 'single-choice' && view.reveal.explanations).toHaveLength(3);
+  });
+
+  it('shows a generated question with its givens and tolerance, and no expected value', () => {
+    const view = questionView(content, graphPractice[0]!, 'learner', []);
+    expect(view.kind).toBe('numeric');
+    if (view.kind === 'single-choice') throw new Error('unexpected kind');
+    expect(view.givens.map((given) => given.name)).toEqual(['x', 'w', 'b', 'y']);
+    expect(view.tolerance).toEqual({ relative: 0.01, absolute: 0.001 });
+    expect(view.reveal).toBeNull();
+  });
+});
+
+describe('lesson mastery', () => {
+  it('starts every skill at "not started" and masters a skill from correct answers', () => {
+    const initial = lessonMastery(content.questions, []);
+    expect(initial.every((skill) => skill.level === 'not started' && skill.value === null)).toBe(true);
+    expect(initial.map((skill) => skill.skill)).toEqual(['local-derivative', 'chain-product', 'sum-over-paths', 'gradient-step']);
+
+    const full = { score: 1, correct: true, parts: [{ id: 'value', score: 1, correct: true, misconception: null }] };
+    const mastery = lessonMastery(content.questions, [{ questionId: 'reused-node', grading: full, at: 1 }]);
+    expect(mastery.find((skill) => skill.skill === 'sum-over-paths')).toMatchObject({ level: 'mastered', value: 1, attempts: 1 });
+    expect(mastery.find((skill) => skill.skill === 'gradient-step')).toMatchObject({ level: 'not started' });
+  });
+
+  it('credits each part of a multi-part answer to its own skill', () => {
+    const grading = {
+      score: 2 / 3,
+      correct: false,
+      parts: [
+        { id: 'dLda', score: 1, correct: true, misconception: null },
+        { id: 'dadz', score: 0, correct: false, misconception: 'sigmoid-for-derivative' as const },
+        { id: 'dzdw', score: 1, correct: true, misconception: null },
+      ],
+    };
+    const mastery = lessonMastery(content.questions, [{ questionId: 'chain-factors', grading, at: 1 }]);
+    expect(mastery.find((skill) => skill.skill === 'local-derivative')).toMatchObject({ value: 0.5, attempts: 1 });
+    expect(mastery.find((skill) => skill.skill === 'chain-product')).toMatchObject({ value: 1, attempts: 1 });
+  });
+});

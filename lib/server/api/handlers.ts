@@ -1,0 +1,76 @@
+import 'server-only';
+
+import type { Db } from '../db/client';
+import { assertSameOrigin, handle, HttpError, json, parseOrThrow, readJson } from '../http';
+import { learnerUpdateSchema, updateLearner } from '../learner-service';
+import { progressBatchSchema, recordProgress } from '../progress-service';
+import { lessonQuiz } from '../quiz-content';
+import { lessonState, submissionSchema, submitAnswer } from '../quiz-service';
+import { ensureSession, requireSession, sessionIdFrom } from '../session';
+
+/**
+ * The HTTP API, as functions of (Request, database) so tests can call them with real Request
+ * objects against their own SQLite file. app/api/** routes are one-line wrappers around these.
+ *
+ *   GET  /api/lessons/:slug/state  learner state for a lesson (creates the session if needed)
+ *   POST /api/session              start a session without loading a lesson
+ *   POST /api/quiz/answers         grade and store one answer            200 | 400 401 403 409 413 422
+ *   POST /api/progress             a batch of progress events (beacons)  200 | 400 401 403 413
+ *   POST /api/learner              display name and/or join a class      200 | 400 401 403 413 422
+ */
+
+/** Answers are a few numbers; 8 KiB leaves room for nothing else. */
+export const MAX_ANSWER_BYTES = 8 * 1024;
+/** 50 events of a few hundred bytes. */
+export const MAX_PROGRESS_BYTES = 64 * 1024;
+export const MAX_LEARNER_BYTES = 2 * 1024;
+
+function withCookie(response: Response, setCookie: string | null): Response {
+  if (setCookie) response.headers.append('Set-Cookie', setCookie);
+  return response;
+}
+
+export function getLessonStateHandler(request: Request, db: Db, slug: string): Promise<Response> {
+  return handle(async () => {
+    const content = lessonQuiz(slug);
+    if (!content) throw new HttpError(404, 'unknown-lesson', `No lesson "${slug.slice(0, 100)}" has a quiz.`);
+    const { session, setCookie } = await ensureSession(db, request);
+    return withCookie(json(await lessonState(db, session, content)), setCookie);
+  });
+}
+
+export function postSessionHandler(request: Request, db: Db): Promise<Response> {
+  return handle(async () => {
+    assertSameOrigin(request);
+    const { setCookie } = await ensureSession(db, request);
+    return withCookie(json({ ok: true }), setCookie);
+  });
+}
+
+export function postAnswerHandler(request: Request, db: Db): Promise<Response> {
+  return handle(async () => {
+    assertSameOrigin(request);
+    const submission = parseOrThrow(submissionSchema, await readJson(request, MAX_ANSWER_BYTES));
+    const { outcome, replayed } = await submitAnswer(db, await sessionIdFrom(request), submission);
+    // Same status and body for the first submission and every replay; the header only tells them apart.
+    return json(outcome, { headers: replayed ? { 'Idempotent-Replayed': 'true' } : {} });
+  });
+}
+
+export function postProgressHandler(request: Request, db: Db): Promise<Response> {
+  return handle(async () => {
+    assertSameOrigin(request);
+    const batch = parseOrThrow(progressBatchSchema, await readJson(request, MAX_PROGRESS_BYTES));
+    const session = await requireSession(db, request);
+    return json(await recordProgress(db, session.learnerId, batch.events));
+  });
+}
+
+export function postLearnerHandler(request: Request, db: Db): Promise<Response> {
+  return handle(async () => {
+    assertSameOrigin(request);
+    const update = parseOrThrow(learnerUpdateSchema, await readJson(request, MAX_LEARNER_BYTES));
+    const session = await requireSession(db, request);
+    return json({ learner: await updateLearner(db, session.learnerId, update) });
+  });
+}

@@ -1,0 +1,112 @@
+import 'server-only';
+
+import { randomInt } from 'node:crypto';
+
+import { z } from 'zod';
+
+import type { Db } from './db/client';
+import { isUniqueViolation } from './db/errors';
+import { HttpError } from './http';
+import type { LearnerView } from './quiz-service';
+
+/** Letters and digits that cannot be confused when read aloud or copied from a board (no 0/O, 1/I/L). */
+const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const JOIN_CODE_LENGTH = 8;
+
+const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty (send null to clear it)')
+  .max(40, 'must be at most 40 characters')
+  // eslint-disable-next-line no-control-regex
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters');
+
+export const learnerUpdateSchema = z
+  .object({
+    displayName: displayNameSchema.nullable().optional(),
+    joinCode: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z0-9]{4,16}$/, 'must be 4 to 16 letters or digits'),
+  })
+  .partial()
+  .strict()
+  .refine((update) => update.displayName !== undefined || update.joinCode !== undefined, {
+    message: 'send displayName, joinCode or both',
+  });
+export type LearnerUpdate = z.infer<typeof learnerUpdateSchema>;
+
+export async function learnerView(db: Db, learnerId: string): Promise<LearnerView> {
+  const learner = await db.learner.findUniqueOrThrow({
+    where: { id: learnerId },
+    select: {
+      displayName: true,
+      enrollments: { select: { cohort: { select: { name: true } } }, orderBy: { joinedAt: 'asc' } },
+    },
+  });
+  return {
+    displayName: learner.displayName,
+    cohorts: learner.enrollments.map(({ cohort }) => ({ name: cohort.name })),
+  };
+}
+
+/** Sets the display name and/or joins a cohort. Joining twice is not an error. */
+export async function updateLearner(db: Db, learnerId: string, update: LearnerUpdate): Promise<LearnerView> {
+  let cohortId: string | undefined;
+  if (update.joinCode !== undefined) {
+    const cohort = await db.cohort.findUnique({ where: { joinCode: update.joinCode }, select: { id: true } });
+    if (!cohort)
+      throw new HttpError(
+        422,
+        'unknown-join-code',
+        `No class uses the join code "${update.joinCode}". Check it with your teacher.`,
+      );
+    cohortId = cohort.id;
+  }
+  // One batch transaction: the name and the enrollment are stored together or not at all.
+  await db.$transaction([
+    ...(update.displayName !== undefined
+      ? [
+          db.learner.update({
+            where: { id: learnerId },
+            data: { displayName: update.displayName },
+            select: { id: true },
+          }),
+        ]
+      : []),
+    ...(cohortId
+      ? [
+          db.enrollment.upsert({
+            where: { cohortId_learnerId: { cohortId, learnerId } },
+            update: {},
+            create: { cohortId, learnerId },
+            select: { cohortId: true },
+          }),
+        ]
+      : []),
+  ]);
+  return learnerView(db, learnerId);
+}
+
+/** A cohort with a fresh join code. For instructors (issue 6) and tests. */
+export async function createCohort(
+  db: Db,
+  input: { name: string; ownerId?: string | null },
+): Promise<{ id: string; joinCode: string }> {
+  for (let tries = 0; tries < 5; tries++) {
+    const joinCode = Array.from(
+      { length: JOIN_CODE_LENGTH },
+      () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)],
+    ).join('');
+    try {
+      return await db.cohort.create({
+        data: { name: input.name, ownerId: input.ownerId ?? null, joinCode },
+        select: { id: true, joinCode: true },
+      });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  throw new Error('could not find an unused join code in 5 tries');
+}

@@ -1,0 +1,96 @@
+import 'server-only';
+
+import { randomBytes } from 'node:crypto';
+
+import { parseCookie, stringifySetCookie } from 'cookie';
+import { sealData, unsealData } from 'iron-session';
+import { z } from 'zod';
+
+import { serverEnv } from '@/lib/env';
+
+import type { Db } from './db/client';
+import { HttpError } from './http';
+import { sessionSecret } from './secret';
+
+/**
+ * Anonymous learner sessions. The session row in the database is the truth (so several app
+ * instances can share it, and nothing session-related lives in one process's memory); the
+ * cookie carries its random id sealed by iron-session, so a forged or tampered cookie is
+ * rejected before any database lookup and the secret can be rotated.
+ */
+
+export const SESSION_COOKIE = 'autodidact_session';
+export const SESSION_TTL_SECONDS = 180 * 24 * 60 * 60;
+
+const sealedSchema = z.object({ sid: z.string().min(16).max(100) }).strict();
+
+export interface LearnerSession {
+  id: string;
+  learnerId: string;
+}
+
+/** The session id from the request's cookie, or null when absent, tampered with or expired. */
+export async function sessionIdFrom(request: Request): Promise<string | null> {
+  const header = request.headers.get('cookie');
+  if (!header) return null;
+  const sealed = parseCookie(header)[SESSION_COOKIE];
+  if (!sealed || sealed.length > 4096) return null;
+  try {
+    const data = await unsealData<unknown>(sealed, { password: sessionSecret(), ttl: SESSION_TTL_SECONDS });
+    const parsed = sealedSchema.safeParse(data);
+    return parsed.success ? parsed.data.sid : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A new learner and their session, in one insert. */
+export async function createSession(db: Db): Promise<LearnerSession> {
+  const id = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + SESSION_TTL_SECONDS * 1000);
+  const row = await db.session.create({
+    data: { id, expiresAt, learner: { create: {} } },
+    select: { id: true, learnerId: true },
+  });
+  return row;
+}
+
+/** `Set-Cookie` value for a session: HttpOnly, SameSite=Lax, Secure in production. */
+export async function sessionCookie(session: LearnerSession): Promise<string> {
+  const sealed = await sealData({ sid: session.id }, { password: sessionSecret(), ttl: SESSION_TTL_SECONDS });
+  return stringifySetCookie({
+    name: SESSION_COOKIE,
+    value: sealed,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: serverEnv().NODE_ENV === 'production',
+    path: '/',
+    // A minute shorter than the seal, so the browser drops the cookie before the seal expires.
+    maxAge: SESSION_TTL_SECONDS - 60,
+  });
+}
+
+/** The learner's session, or a 401 that says how to get one. */
+export async function requireSession(db: Db, request: Request): Promise<LearnerSession> {
+  const session = await findSession(db, await sessionIdFrom(request));
+  if (!session) throw new HttpError(401, 'no-session', 'No valid session: open the lesson page to start one.');
+  return session;
+}
+
+export async function findSession(db: Db, id: string | null): Promise<LearnerSession | null> {
+  if (!id) return null;
+  const row = await db.session.findUnique({ where: { id }, select: { id: true, learnerId: true, expiresAt: true } });
+  if (!row || row.expiresAt.getTime() <= Date.now()) return null;
+  return { id: row.id, learnerId: row.learnerId };
+}
+
+/** The existing session, or a new one plus the cookie that carries it. */
+export async function ensureSession(
+  db: Db,
+  request: Request,
+): Promise<{ session: LearnerSession; setCookie: string | null }> {
+  const existing = await findSession(db, await sessionIdFrom(request));
+  if (existing) return { session: existing, setCookie: null };
+  const session = await createSession(db);
+  return { session, setCookie: await sessionCookie(session) };
+}

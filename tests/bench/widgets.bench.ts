@@ -1,0 +1,357 @@
+/**
+ * Widget responsiveness and lesson page weight, measured on a production build in Debian
+ * Chromium. Prints figures; it is not a pass/fail test (the exit code is 0 unless the
+ * benchmark itself breaks). Run:
+ *
+ *   NEXT_DIST_DIR=.next-bench npx next build      # once, whenever the sources change
+ *   NEXT_DIST_DIR=.next-bench npm run bench:widgets
+ *
+ * Without a build at NEXT_DIST_DIR (default .next) it builds one first. Options (env):
+ *   BENCH_SAMPLES=60        measured slider inputs per widget (after 10 warm-up inputs)
+ *   BENCH_CPU_THROTTLE=4    slow the page's CPU down 4x (DevTools' mid-range phone preset)
+ *
+ * 1. Input to painted update. Playwright presses ArrowRight/ArrowLeft on a focused range
+ *    input (trusted key events, so the browser does what a learner's key press does: keydown,
+ *    the value change, `input`, React's re-render). A capturing keydown listener notes the
+ *    event's timeStamp (performance.mark 'bench-input'), then waits for the next animation
+ *    frame and a task posted from it: that task runs after the frame's style, layout and paint
+ *    on the main thread, so (its time - timeStamp) is input -> painted update. Reported as
+ *    median and p95 over the samples; target p95 < 16 ms (one frame at 60 Hz).
+ *    Cross-check: the Event Timing API ('event' entries, which Chromium only reports at
+ *    >= 16 ms, rounded to 8 ms) counts inputs slower than a frame by the browser's own clock.
+ *    Long tasks (PerformanceObserver 'longtask', > 50 ms) are counted during page load and
+ *    during each widget's inputs.
+ *    Widgets: forward-pass (slider `w`) and graph-playground on the ~50-node residual tanh
+ *    chain from EXAMPLE_PROGRAMS (slider `w1`).
+ * 2. First-load JS: the gzipped bytes (zlib level 6) of every `<script src>` in the served
+ *    HTML of the lesson, against a baseline of the scripts every route in this build loads:
+ *    the HTML Next serves for a URL no route matches (the root layout around the built-in
+ *    not-found page: React, the Next runtime and router, the root layout's client code). The
+ *    home page is printed too. Inline scripts (the RSC payload) are data, not code, and are
+ *    not counted. Target lesson <= 1.10x baseline. Chunks only the lesson loads are listed.
+ * 3. KaTeX: no script the lesson loads may contain KaTeX's library code (its 'KaTeX parse
+ *    error' string; math is rendered at build time), and the KaTeX font files the browser
+ *    requests while loading the lesson are listed (want woff2 only, <= 60 kB in total).
+ */
+import { gzipSync } from 'node:zlib';
+
+import { chromium, type Browser, type Locator, type Page } from '@playwright/test';
+
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, distDir, median, quantile, startServer } from './bench-server';
+
+const LESSON = '/lessons/chain-rule-computational-graphs';
+const NOT_FOUND = '/__bench-no-such-page__';
+const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 60);
+const WARMUP = 10;
+const CPU_THROTTLE = Number(process.env.BENCH_CPU_THROTTLE ?? 1);
+const TARGET_P95_MS = 16;
+const TARGET_JS_RATIO = 1.1;
+const TARGET_FONT_BYTES = 60 * 1024;
+
+interface ScriptInfo {
+  src: string;
+  bytes: number;
+  gzip: number;
+  hasKatexLibrary: boolean;
+  mentionsKatex: boolean;
+}
+
+interface PageScripts {
+  path: string;
+  status: number;
+  scripts: ScriptInfo[];
+  gzipTotal: number;
+}
+
+const scriptCache = new Map<string, ScriptInfo>();
+
+function scriptSources(html: string): string[] {
+  const sources: string[] = [];
+  for (const match of html.matchAll(/<script\b[^>]*?\bsrc="([^"]+)"[^>]*>/g)) {
+    const src = match[1]!.replaceAll('&amp;', '&');
+    if (!sources.includes(src)) sources.push(src);
+  }
+  return sources;
+}
+
+async function scriptInfo(baseUrl: string, src: string): Promise<ScriptInfo> {
+  const cached = scriptCache.get(src);
+  if (cached) return cached;
+  const response = await fetch(new URL(src, baseUrl));
+  if (!response.ok) throw new Error(`${src}: HTTP ${response.status}`);
+  const body = Buffer.from(await response.arrayBuffer());
+  const text = body.toString('utf8');
+  const info: ScriptInfo = {
+    src,
+    bytes: body.length,
+    gzip: gzipSync(body, { level: 6 }).length,
+    // ParseError's message prefix: present in any bundle that contains KaTeX's parser.
+    hasKatexLibrary: text.includes('KaTeX parse error'),
+    mentionsKatex: /katex/i.test(text),
+  };
+  scriptCache.set(src, info);
+  return info;
+}
+
+async function pageScripts(baseUrl: string, path: string): Promise<PageScripts> {
+  const response = await fetch(new URL(path, baseUrl));
+  const html = await response.text();
+  const scripts = await Promise.all(scriptSources(html).map((src) => scriptInfo(baseUrl, src)));
+  return { path, status: response.status, scripts, gzipTotal: scripts.reduce((sum, s) => sum + s.gzip, 0) };
+}
+
+const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+const ms = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : 'n/a');
+
+/** Installed before any page script: long tasks and slow events from the very start. */
+function observeInPage() {
+  const state = {
+    longTasks: [] as { start: number; duration: number }[],
+    slowEvents: [] as { name: string; start: number; duration: number }[],
+  };
+  (window as unknown as { __bench: typeof state }).__bench = state;
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) state.longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        state.slowEvents.push({ name: entry.name, start: entry.startTime, duration: entry.duration });
+      }
+    }).observe({ type: 'event', buffered: true, durationThreshold: 16 } as PerformanceObserverInit);
+  } catch {
+    // An older browser without these entry types: the figures then read 0.
+  }
+}
+
+interface InteractionResult {
+  widget: string;
+  slider: string;
+  nodes: number;
+  samples: number;
+  medianMs: number;
+  p95Ms: number;
+  maxMs: number;
+  slowEvents: number;
+  longTasks: number;
+  longestTaskMs: number;
+}
+
+/** Waits until React has attached its props to the element, i.e. the widget has hydrated. */
+async function waitForHydration(locator: Locator): Promise<void> {
+  await locator.evaluate(
+    (element) =>
+      new Promise<void>((resolve) => {
+        const check = () =>
+          Object.keys(element).some((key) => key.startsWith('__reactProps'))
+            ? resolve()
+            : requestAnimationFrame(check);
+        check();
+      }),
+  );
+}
+
+async function measureSlider(page: Page, widget: string, slider: Locator): Promise<InteractionResult> {
+  const root = page.locator(`[data-widget="${widget}"]`).first();
+  await waitForHydration(slider);
+  await slider.focus();
+  const since = await page.evaluate(() => performance.now());
+  const samples: number[] = [];
+  for (let i = 0; i < WARMUP + SAMPLES; i++) {
+    const armed = page.evaluate(
+      () =>
+        new Promise<number>((resolve) => {
+          document.addEventListener(
+            'keydown',
+            (event) => {
+              const start = event.timeStamp;
+              performance.mark('bench-input', { startTime: start });
+              requestAnimationFrame(() => {
+                const channel = new MessageChannel();
+                channel.port1.onmessage = () => resolve(performance.now() - start);
+                channel.port2.postMessage(null);
+              });
+            },
+            { capture: true, once: true },
+          );
+        }),
+    );
+    // Arm the listener before pressing: evaluate's promise resolves only after the key.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    await slider.press(i % 2 === 0 ? 'ArrowRight' : 'ArrowLeft');
+    const elapsed = await armed;
+    if (i >= WARMUP) samples.push(elapsed);
+  }
+  const observed = await page.evaluate((from) => {
+    const state = (window as unknown as { __bench: { longTasks: { start: number; duration: number }[]; slowEvents: { name: string; start: number; duration: number }[] } }).__bench;
+    return {
+      longTasks: state.longTasks.filter((task) => task.start >= from).map((task) => task.duration),
+      slowEvents: state.slowEvents.filter((event) => event.start >= from && /key|input|change/.test(event.name)).length,
+    };
+  }, since);
+  return {
+    widget,
+    slider: (await slider.getAttribute('aria-label')) ?? (await slider.evaluate((el) => (el as HTMLInputElement).name)),
+    nodes: await root.locator('[data-node]').count(),
+    samples: samples.length,
+    medianMs: median(samples),
+    p95Ms: quantile(samples, 0.95),
+    maxMs: Math.max(...samples),
+    slowEvents: observed.slowEvents,
+    longTasks: observed.longTasks.length,
+    longestTaskMs: observed.longTasks.length > 0 ? Math.max(...observed.longTasks) : 0,
+  };
+}
+
+async function openLesson(browser: Browser, baseUrl: string) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.addInitScript(observeInPage);
+  if (CPU_THROTTLE > 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLE });
+  }
+  const fonts: { url: string; bytes: number }[] = [];
+  page.on('response', (response) => {
+    const url = response.url();
+    if (!/\.(woff2?|ttf|otf|eot)(\?|$)/i.test(url)) return;
+    response
+      .body()
+      .then((body) => fonts.push({ url, bytes: body.length }))
+      .catch(() => fonts.push({ url, bytes: Number.NaN }));
+  });
+  await page.goto(new URL(LESSON, baseUrl).href, { waitUntil: 'networkidle' });
+  const loadLongTasks = await page.evaluate(() =>
+    (window as unknown as { __bench: { longTasks: { duration: number }[] } }).__bench.longTasks.map((t) => t.duration),
+  );
+  return { context, page, fonts, loadLongTasks };
+}
+
+async function interactions(browser: Browser, baseUrl: string) {
+  const { context, page, fonts, loadLongTasks } = await openLesson(browser, baseUrl);
+  const results: (InteractionResult | { widget: string; error: string })[] = [];
+  try {
+    const forward = page.locator('[data-widget="forward-pass"]').first();
+    if ((await forward.count()) === 0) throw new Error('no [data-widget="forward-pass"] on the lesson page');
+    results.push(await measureSlider(page, 'forward-pass', forward.getByRole('slider', { name: 'w', exact: true })));
+  } catch (error) {
+    results.push({ widget: 'forward-pass', error: error instanceof Error ? error.message : String(error) });
+  }
+  try {
+    const playground = page.locator('[data-widget="graph-playground"]').first();
+    if ((await playground.count()) === 0) throw new Error('no [data-widget="graph-playground"] on the lesson page');
+    await waitForHydration(playground.getByRole('combobox', { name: 'Example' }));
+    await playground.getByRole('combobox', { name: 'Example' }).selectOption('residual-tanh-chain');
+    await playground.getByRole('slider', { name: 'w1', exact: true }).waitFor();
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-widget="graph-playground"] [data-node]').length >= 45,
+    );
+    results.push(
+      await measureSlider(page, 'graph-playground', playground.getByRole('slider', { name: 'w1', exact: true })),
+    );
+  } catch (error) {
+    results.push({ widget: 'graph-playground', error: error instanceof Error ? error.message : String(error) });
+  }
+  await context.close();
+  return { results, fonts, loadLongTasks };
+}
+
+async function main() {
+  const server = await startServer();
+  try {
+    const [lesson, baseline, home] = await Promise.all([
+      pageScripts(server.baseUrl, LESSON),
+      pageScripts(server.baseUrl, NOT_FOUND),
+      pageScripts(server.baseUrl, '/'),
+    ]);
+    if (lesson.status !== 200) throw new Error(`${LESSON} answered HTTP ${lesson.status}`);
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+    let measured: Awaited<ReturnType<typeof interactions>>;
+    try {
+      measured = await interactions(browser, server.baseUrl);
+    } finally {
+      await browser.close();
+    }
+
+    const ratio = lesson.gzipTotal / baseline.gzipTotal;
+    const baselineSources = new Set(baseline.scripts.map((s) => s.src));
+    const extra = lesson.scripts.filter((s) => !baselineSources.has(s.src)).sort((a, b) => b.gzip - a.gzip);
+    const katexFonts = measured.fonts.filter((font) => /katex/i.test(font.url));
+    const fontBytes = katexFonts.reduce((sum, font) => sum + font.bytes, 0);
+    const nonWoff2 = katexFonts.filter((font) => !/\.woff2(\?|$)/i.test(font.url));
+
+    console.log(`\n# Widget benchmark (build ${distDir}, CPU throttle ${CPU_THROTTLE}x, ${SAMPLES} samples)\n`);
+    console.log('## Input -> painted update (target p95 < 16 ms)');
+    for (const result of measured.results) {
+      if ('error' in result) {
+        console.log(`- ${result.widget}: NOT MEASURED (${result.error})`);
+        continue;
+      }
+      const verdict = result.p95Ms < TARGET_P95_MS ? 'meets' : 'MISSES';
+      console.log(
+        `- ${result.widget} (slider ${result.slider}, ${result.nodes} drawn nodes): median ${ms(result.medianMs)}, ` +
+          `p95 ${ms(result.p95Ms)}, max ${ms(result.maxMs)} -> ${verdict} target; ` +
+          `Event Timing entries >= 16 ms: ${result.slowEvents}; long tasks: ${result.longTasks}` +
+          (result.longTasks > 0 ? ` (longest ${ms(result.longestTaskMs)})` : ''),
+      );
+    }
+    const loadTasks = measured.loadLongTasks;
+    console.log(
+      `- long tasks while loading the lesson: ${loadTasks.length}` +
+        (loadTasks.length > 0 ? ` (${loadTasks.map((d) => ms(d)).join(', ')})` : ''),
+    );
+
+    console.log('\n## First-load JS (gzipped <script src> of the served HTML)');
+    console.log(`- baseline (${NOT_FOUND}, HTTP ${baseline.status}: root layout + not-found): ${kB(baseline.gzipTotal)} in ${baseline.scripts.length} scripts`);
+    console.log(`- home (/): ${kB(home.gzipTotal)} in ${home.scripts.length} scripts (${(home.gzipTotal / baseline.gzipTotal).toFixed(3)}x)`);
+    console.log(
+      `- lesson (${LESSON}): ${kB(lesson.gzipTotal)} in ${lesson.scripts.length} scripts -> ${ratio.toFixed(3)}x baseline ` +
+        `(${ratio <= TARGET_JS_RATIO ? 'meets' : 'MISSES'} target <= ${TARGET_JS_RATIO}x)`,
+    );
+    console.log('- scripts the lesson loads beyond the baseline (gzip / raw):');
+    for (const script of extra) console.log(`    ${kB(script.gzip).padStart(9)} / ${kB(script.bytes).padStart(9)}  ${script.src}`);
+
+    console.log('\n## KaTeX');
+    const katexScripts = lesson.scripts.filter((s) => s.hasKatexLibrary);
+    console.log(
+      `- KaTeX library code in the lesson's scripts: ${katexScripts.length === 0 ? 'none' : katexScripts.map((s) => s.src).join(', ')}` +
+        ` (scripts merely mentioning "katex": ${lesson.scripts.filter((s) => s.mentionsKatex).length})`,
+    );
+    console.log(
+      `- KaTeX fonts requested: ${katexFonts.length}, ${kB(fontBytes)} in total ` +
+        `(${nonWoff2.length === 0 ? 'woff2 only' : `NOT woff2: ${nonWoff2.map((f) => f.url).join(', ')}`}; ` +
+        `${fontBytes <= TARGET_FONT_BYTES ? 'meets' : 'MISSES'} <= 60 kB)`,
+    );
+    for (const font of katexFonts) console.log(`    ${kB(font.bytes).padStart(9)}  ${font.url.replace(server.baseUrl, '')}`);
+
+    console.log(
+      `\n${JSON.stringify({
+        bench: 'widgets',
+        distDir,
+        cpuThrottle: CPU_THROTTLE,
+        interactions: measured.results,
+        loadLongTasks: loadTasks,
+        firstLoadJs: {
+          baselineGzip: baseline.gzipTotal,
+          homeGzip: home.gzipTotal,
+          lessonGzip: lesson.gzipTotal,
+          ratio,
+          extra: extra.map(({ src, gzip, bytes }) => ({ src, gzip, bytes })),
+        },
+        katex: {
+          libraryInClient: katexScripts.length > 0,
+          fonts: katexFonts,
+          fontBytes,
+          woff2Only: nonWoff2.length === 0,
+        },
+      })}`,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
