@@ -10,4 +10,7 @@ export async function register() {
   const { syncCourseContent } = await import('@/lib/server/content-sync');
   const { lessons, questions } = await syncCourseContent();
   console.log(`[autodidact] course content loaded: ${lessons} lesson(s), ${questions} question(s)`);
+  // Issue 6: with no instructor yet, print a one-time setup link (docs/decisions/008).
+  const { announceSetupToken } = await import('@/lib/server/auth/setup-announce');
+  await announceSetupToken();
 }

@@ -9,6 +9,8 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR ?? '.next',
   poweredByHeader: false,
   reactStrictMode: true,
+  // forbidden() in instructor pages answers a learner with a real 403 (docs/decisions/008).
+  experimental: { authInterrupts: true },
 };
 
 // Under Turbopack, MDX plugins must be named as strings with serialisable options.

@@ -32,6 +32,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <Link href="/" className="brand">
               Autodidact
             </Link>
+            <span className="nav-spacer" />
+            <Link href="/instructor">For instructors</Link>
           </nav>
         </header>
         <main id="main" tabIndex={-1}>

@@ -21,6 +21,15 @@ const envSchema = z
       .string()
       .min(32, 'must be at least 32 characters; generate one with `openssl rand -base64 32`')
       .optional(),
+    /**
+     * The address instructors reach the app at (e.g. https://autodidact.example.org). Used in the
+     * setup link printed at start and as the base of xAPI activity ids; defaults to
+     * http://localhost:PORT.
+     */
+    AUTODIDACT_BASE_URL: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://autodidact.example.org' })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
   })
   .superRefine((env, context) => {
     if (!env.SESSION_SECRET && !env.DATABASE_URL.startsWith('file:')) {

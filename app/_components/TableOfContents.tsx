@@ -3,7 +3,7 @@ import type { TocEntry } from '@/lib/content/headings';
 export function TableOfContents({ entries }: { entries: TocEntry[] }) {
   return (
     <nav className="toc" aria-labelledby="toc-title">
-      <details open>
+      <details>
         <summary id="toc-title">On this page</summary>
         <ol>
           {entries.map((entry) => (

@@ -12,6 +12,48 @@ import {
 const OP_CONSTANT = IMPORTED_OP_CONSTANT;
 const OP_INPUT = IMPORTED_OP_INPUT;
 
+const ADD = op('add');
+const SUB = op('sub');
+const MUL = op('mul');
+const DIV = op('div');
+const NEG = op('neg');
+const POW = op('pow');
+const EXP = op('exp');
+const LOG = op('log');
+const SQRT = op('sqrt');
+const ABS = op('abs');
+const SIGMOID = op('sigmoid');
+const TANH = op('tanh');
+const RELU = op('relu');
+const MAX = op('max');
+const MIN = op('min');
+const SIN = op('sin');
+const COS = op('cos');
+const SQERR = op('sqerr');
+const BCE = op('bce');
+const BCE_LOGITS = op('bce_logits');
+// Plain numbers, so switch cases and stores compare against constants.
+const ADD_CODE = ADD.code;
+const SUB_CODE = SUB.code;
+const MUL_CODE = MUL.code;
+const DIV_CODE = DIV.code;
+const NEG_CODE = NEG.code;
+const POW_CODE = POW.code;
+const EXP_CODE = EXP.code;
+const LOG_CODE = LOG.code;
+const SQRT_CODE = SQRT.code;
+const ABS_CODE = ABS.code;
+const SIGMOID_CODE = SIGMOID.code;
+const TANH_CODE = TANH.code;
+const RELU_CODE = RELU.code;
+const MAX_CODE = MAX.code;
+const MIN_CODE = MIN.code;
+const SIN_CODE = SIN.code;
+const COS_CODE = COS.code;
+const SQERR_CODE = SQERR.code;
+const BCE_CODE = BCE.code;
+const BCE_LOGITS_CODE = BCE_LOGITS.code;
+
 /**
  * A flat Wengert list. Node i lives at index i of parallel typed arrays, and a node can only
  * reference nodes that already exist, so creation order is a topological order: backward is a
@@ -34,7 +76,10 @@ export class Tape {
   private values = new Float64Array(0);
   private partialA = new Float64Array(0);
   private partialB = new Float64Array(0);
+  /** Allocated with the node arrays: every node is recorded with adjoint 0 (see reverseSweep). */
   private adjoints: Float64Array = new Float64Array(0);
+  /** Adjoint slots below this index may hold numbers from an earlier sweep. */
+  private dirtyEnd = 0;
   private tangents: Float64Array = new Float64Array(0);
   private readonly names = new Map<number, string[]>();
   /**
@@ -62,6 +107,7 @@ export class Tape {
     this.values = new Float64Array(this.capacity);
     this.partialA = new Float64Array(this.capacity);
     this.partialB = new Float64Array(this.capacity);
+    this.adjoints = new Float64Array(this.capacity);
   }
 
   /** Number of recorded nodes. */
@@ -91,6 +137,7 @@ export class Tape {
       for (const index of [...this.names.keys()]) if (index >= kept) this.names.delete(index);
     }
     this.length = kept;
+    if (this.dirtyEnd > kept) this.dirtyEnd = kept;
     this.epoch++;
     this.derivativeVersion++;
   }
@@ -104,6 +151,7 @@ export class Tape {
     this.lastKeptEpoch = -1;
     this.names.clear();
     this.length = 0;
+    this.dirtyEnd = 0;
     this.epoch++;
     this.derivativeVersion++;
   }
@@ -168,41 +216,351 @@ export class Tape {
     return this.pushLeaf(OP_CONSTANT, value);
   }
 
+  /**
+   * Records a unary op given by its table entry. Dispatches to the op's own method, so each
+   * op's table functions are called from one monomorphic call site.
+   */
   pushUnary(definition: OpDefinition, a: number): number {
-    if (this.length === this.capacity) this.grow();
-    const index = this.length;
+    switch (definition.code) {
+      case NEG_CODE:
+        return this.neg(a);
+      case EXP_CODE:
+        return this.exp(a);
+      case LOG_CODE:
+        return this.log(a);
+      case SQRT_CODE:
+        return this.sqrt(a);
+      case ABS_CODE:
+        return this.abs(a);
+      case SIGMOID_CODE:
+        return this.sigmoid(a);
+      case TANH_CODE:
+        return this.tanh(a);
+      case RELU_CODE:
+        return this.relu(a);
+      case SIN_CODE:
+        return this.sin(a);
+      case COS_CODE:
+        return this.cos(a);
+      default:
+        return this.recordUnary(definition, a);
+    }
+  }
+
+  /**
+   * Records a binary op given by its table entry (see pushUnary). Partials toward constant
+   * nodes are recorded as 0: a literal cannot vary, and evaluating e.g. d(a^b)/db = a^b ln a for
+   * `x^2` at negative x would otherwise put NaN on the edge from the literal 2 in every drawn
+   * graph of a squared error.
+   */
+  pushBinary(definition: OpDefinition, a: number, b: number): number {
+    switch (definition.code) {
+      case ADD_CODE:
+        return this.add(a, b);
+      case SUB_CODE:
+        return this.sub(a, b);
+      case MUL_CODE:
+        return this.mul(a, b);
+      case DIV_CODE:
+        return this.div(a, b);
+      case POW_CODE:
+        return this.pow(a, b);
+      case MAX_CODE:
+        return this.max(a, b);
+      case MIN_CODE:
+        return this.min(a, b);
+      case SQERR_CODE:
+        return this.sqerr(a, b);
+      case BCE_CODE:
+        return this.bce(a, b);
+      case BCE_LOGITS_CODE:
+        return this.bceWithLogits(a, b);
+      default:
+        return this.recordBinary(definition, a, b);
+    }
+  }
+
+  // ---- Index API: one method per op, node indices in and out, no objects allocated ----
+  //
+  // Each method reads its operands' values, calls its own op's table functions at its own call
+  // site (V8 inlines them; through one shared helper they were megamorphic and recording cost
+  // twice as much) and stores value and local partials. Operands must be indices this tape
+  // returned since the last reset() (or kept ones); they are range-checked, but an index from
+  // before a reset() cannot be told apart from the node that now sits there. Use Value for
+  // that protection.
+
+  add(a: number, b: number): number {
+    const length = this.length;
+    if (!(a < length && b < length && (a | b) >= 0)) throw badOperand(a, b, length);
+    const values = this.values;
+    const opcodes = this.opcodes;
+    const x = values[a]!;
+    const y = values[b]!;
+    const out = ADD.value(x, y);
+    const da = opcodes[a] === OP_CONSTANT ? 0 : ADD.da(x, y, out);
+    const db = opcodes[b] === OP_CONSTANT ? 0 : ADD.db(x, y, out);
+    return this.put2(ADD_CODE, a, b, out, da, db);
+  }
+
+  sub(a: number, b: number): number {
+    const length = this.length;
+    if (!(a < length && b < length && (a | b) >= 0)) throw badOperand(a, b, length);
+    const values = this.values;
+    const opcodes = this.opcodes;
+    const x = values[a]!;
+    const y = values[b]!;
+    const out = SUB.value(x, y);
+    const da = opcodes[a] === OP_CONSTANT ? 0 : SUB.da(x, y, out);
+    const db = opcodes[b] === OP_CONSTANT ? 0 : SUB.db(x, y, out);
+    return this.put2(SUB_CODE, a, b, out, da, db);
+  }
+
+  mul(a: number, b: number): number {
+    const length = this.length;
+    if (!(a < length && b < length && (a | b) >= 0)) throw badOperand(a, b, length);
+    const values = this.values;
+    const opcodes = this.opcodes;
+    const x = values[a]!;
+    const y = values[b]!;
+    const out = MUL.value(x, y);
+    const da = opcodes[a] === OP_CONSTANT ? 0 : MUL.da(x, y, out);
+    const db = opcodes[b] === OP_CONSTANT ? 0 : MUL.db(x, y, out);
+    return this.put2(MUL_CODE, a, b, out, da, db);
+  }
+
+  div(a: number, b: number): number {
+    const length = this.length;
+    if (!(a < length && b < length && (a | b) >= 0)) throw badOperand(a, b, length);
+    const values = this.values;
+    const opcodes = this.opcodes;
+    const x = values[a]!;
+    const y = values[b]!;
+    const out = DIV.value(x, y);
+    const da = opcodes[a] === OP_CONSTANT ? 0 : DIV.da(x, y, out);
+    const db = opcodes[b] === OP_CONSTANT ? 0 : DIV.db(x, y, out);
+    return this.put2(DIV_CODE, a, b, out, da, db);
+  }
+
+  pow(a: number, b: number): number {
+    const length = this.length;
+    if (!(a < length && b < length && (a | b) >= 0)) throw badOperand(a, b, length);
+    const values = this.values;
+    const opcodes = this.opcodes;
+    const x = values[a]!;
+    const y = values[b]!;
+    const out = POW.value(x, y);
+    const da = opcodes[a] === OP_CONSTANT ? 0 : POW.da(x, y, out);
+    const db = opcodes[b] === OP_CONSTANT ? 0 : POW.db(x, y, out);
+    return this.put2(POW_CODE, a, b, out, da, db);
+  }
+
+  max(a: number, b: number): number {
+    const length = this.length;
+    if (!(a < length && b < length && (a | b) >= 0)) throw badOperand(a, b, length);
+    const values = this.values;
+    const opcodes = this.opcodes;
+    const x = values[a]!;
+    const y = values[b]!;
+    const out = MAX.value(x, y);
+    const da = opcodes[a] === OP_CONSTANT ? 0 : MAX.da(x, y, out);
+    const db = opcodes[b] === OP_CONSTANT ? 0 : MAX.db(x, y, out);
+    return this.put2(MAX_CODE, a, b, out, da, db);
+  }
+
+  min(a: number, b: number): number {
+    const length = this.length;
+    if (!(a < length && b < length && (a | b) >= 0)) throw badOperand(a, b, length);
+    const values = this.values;
+    const opcodes = this.opcodes;
+    const x = values[a]!;
+    const y = values[b]!;
+    const out = MIN.value(x, y);
+    const da = opcodes[a] === OP_CONSTANT ? 0 : MIN.da(x, y, out);
+    const db = opcodes[b] === OP_CONSTANT ? 0 : MIN.db(x, y, out);
+    return this.put2(MIN_CODE, a, b, out, da, db);
+  }
+
+  /** (a - b)^2 */
+  sqerr(a: number, b: number): number {
+    const length = this.length;
+    if (!(a < length && b < length && (a | b) >= 0)) throw badOperand(a, b, length);
+    const values = this.values;
+    const opcodes = this.opcodes;
+    const x = values[a]!;
+    const y = values[b]!;
+    const out = SQERR.value(x, y);
+    const da = opcodes[a] === OP_CONSTANT ? 0 : SQERR.da(x, y, out);
+    const db = opcodes[b] === OP_CONSTANT ? 0 : SQERR.db(x, y, out);
+    return this.put2(SQERR_CODE, a, b, out, da, db);
+  }
+
+  /** Binary cross-entropy of probability `a` against target `b`, clamped (see ops.ts). */
+  bce(a: number, b: number): number {
+    const length = this.length;
+    if (!(a < length && b < length && (a | b) >= 0)) throw badOperand(a, b, length);
+    const values = this.values;
+    const opcodes = this.opcodes;
+    const x = values[a]!;
+    const y = values[b]!;
+    const out = BCE.value(x, y);
+    const da = opcodes[a] === OP_CONSTANT ? 0 : BCE.da(x, y, out);
+    const db = opcodes[b] === OP_CONSTANT ? 0 : BCE.db(x, y, out);
+    return this.put2(BCE_CODE, a, b, out, da, db);
+  }
+
+  /** Binary cross-entropy of sigmoid(a) against target `b`, computed from the logit. */
+  bceWithLogits(a: number, b: number): number {
+    const length = this.length;
+    if (!(a < length && b < length && (a | b) >= 0)) throw badOperand(a, b, length);
+    const values = this.values;
+    const opcodes = this.opcodes;
+    const x = values[a]!;
+    const y = values[b]!;
+    const out = BCE_LOGITS.value(x, y);
+    const da = opcodes[a] === OP_CONSTANT ? 0 : BCE_LOGITS.da(x, y, out);
+    const db = opcodes[b] === OP_CONSTANT ? 0 : BCE_LOGITS.db(x, y, out);
+    return this.put2(BCE_LOGITS_CODE, a, b, out, da, db);
+  }
+
+  neg(a: number): number {
+    const length = this.length;
+    if (!(a >= 0 && a < length)) throw badOperand(a, 0, length);
     const x = this.values[a]!;
-    const out = definition.value(x, 0);
-    this.opcodes[index] = definition.code;
+    const out = NEG.value(x, 0);
+    return this.put1(NEG_CODE, a, out, this.opcodes[a] === OP_CONSTANT ? 0 : NEG.da(x, 0, out));
+  }
+
+  exp(a: number): number {
+    const length = this.length;
+    if (!(a >= 0 && a < length)) throw badOperand(a, 0, length);
+    const x = this.values[a]!;
+    const out = EXP.value(x, 0);
+    return this.put1(EXP_CODE, a, out, this.opcodes[a] === OP_CONSTANT ? 0 : EXP.da(x, 0, out));
+  }
+
+  log(a: number): number {
+    const length = this.length;
+    if (!(a >= 0 && a < length)) throw badOperand(a, 0, length);
+    const x = this.values[a]!;
+    const out = LOG.value(x, 0);
+    return this.put1(LOG_CODE, a, out, this.opcodes[a] === OP_CONSTANT ? 0 : LOG.da(x, 0, out));
+  }
+
+  sqrt(a: number): number {
+    const length = this.length;
+    if (!(a >= 0 && a < length)) throw badOperand(a, 0, length);
+    const x = this.values[a]!;
+    const out = SQRT.value(x, 0);
+    return this.put1(SQRT_CODE, a, out, this.opcodes[a] === OP_CONSTANT ? 0 : SQRT.da(x, 0, out));
+  }
+
+  abs(a: number): number {
+    const length = this.length;
+    if (!(a >= 0 && a < length)) throw badOperand(a, 0, length);
+    const x = this.values[a]!;
+    const out = ABS.value(x, 0);
+    return this.put1(ABS_CODE, a, out, this.opcodes[a] === OP_CONSTANT ? 0 : ABS.da(x, 0, out));
+  }
+
+  sigmoid(a: number): number {
+    const length = this.length;
+    if (!(a >= 0 && a < length)) throw badOperand(a, 0, length);
+    const x = this.values[a]!;
+    const out = SIGMOID.value(x, 0);
+    return this.put1(SIGMOID_CODE, a, out, this.opcodes[a] === OP_CONSTANT ? 0 : SIGMOID.da(x, 0, out));
+  }
+
+  tanh(a: number): number {
+    const length = this.length;
+    if (!(a >= 0 && a < length)) throw badOperand(a, 0, length);
+    const x = this.values[a]!;
+    const out = TANH.value(x, 0);
+    return this.put1(TANH_CODE, a, out, this.opcodes[a] === OP_CONSTANT ? 0 : TANH.da(x, 0, out));
+  }
+
+  relu(a: number): number {
+    const length = this.length;
+    if (!(a >= 0 && a < length)) throw badOperand(a, 0, length);
+    const x = this.values[a]!;
+    const out = RELU.value(x, 0);
+    return this.put1(RELU_CODE, a, out, this.opcodes[a] === OP_CONSTANT ? 0 : RELU.da(x, 0, out));
+  }
+
+  sin(a: number): number {
+    const length = this.length;
+    if (!(a >= 0 && a < length)) throw badOperand(a, 0, length);
+    const x = this.values[a]!;
+    const out = SIN.value(x, 0);
+    return this.put1(SIN_CODE, a, out, this.opcodes[a] === OP_CONSTANT ? 0 : SIN.da(x, 0, out));
+  }
+
+  cos(a: number): number {
+    const length = this.length;
+    if (!(a >= 0 && a < length)) throw badOperand(a, 0, length);
+    const x = this.values[a]!;
+    const out = COS.value(x, 0);
+    return this.put1(COS_CODE, a, out, this.opcodes[a] === OP_CONSTANT ? 0 : COS.da(x, 0, out));
+  }
+
+  /**
+   * One reverse sweep from node `output`: element i of the result is d(output)/d(node i). The
+   * result is a view of the tape's adjoint buffer, overwritten by the next derivative pass and
+   * invalid after reset(); copy it to keep it. The Value-level backward() guards against that.
+   */
+  backward(output: number): Float64Array {
+    this.reverseSweep(output);
+    return this.adjoints.subarray(0, output + 1);
+  }
+
+  /** Stores a node whose value and partials the caller computed. The capacity check is the only branch. */
+  private put2(code: number, a: number, b: number, out: number, da: number, db: number): number {
+    const index = this.length;
+    if (index === this.capacity) this.grow();
+    this.opcodes[index] = code;
     this.parentA[index] = a;
-    this.parentB[index] = -1;
+    this.parentB[index] = b;
     this.values[index] = out;
-    this.partialA[index] = this.opcodes[a] === OP_CONSTANT ? 0 : definition.da(x, 0, out);
-    this.partialB[index] = 0;
+    this.partialA[index] = da;
+    this.partialB[index] = db;
+    this.adjoints[index] = 0;
     this.length = index + 1;
     return index;
   }
 
-  /**
-   * Partials toward constant nodes are recorded as 0: a literal cannot vary, and evaluating
-   * e.g. d(a^b)/db = a^b ln a for `x^2` at negative x would otherwise put NaN on the edge from
-   * the literal 2 in every drawn graph of a squared error.
-   */
-  pushBinary(definition: OpDefinition, a: number, b: number): number {
-    if (this.length === this.capacity) this.grow();
+  private put1(code: number, a: number, out: number, da: number): number {
     const index = this.length;
-    const opcodes = this.opcodes;
-    const x = this.values[a]!;
-    const y = this.values[b]!;
-    const out = definition.value(x, y);
-    opcodes[index] = definition.code;
+    if (index === this.capacity) this.grow();
+    this.opcodes[index] = code;
     this.parentA[index] = a;
-    this.parentB[index] = b;
+    this.parentB[index] = -1;
     this.values[index] = out;
-    this.partialA[index] = opcodes[a] === OP_CONSTANT ? 0 : definition.da(x, y, out);
-    this.partialB[index] = opcodes[b] === OP_CONSTANT ? 0 : definition.db(x, y, out);
+    this.partialA[index] = da;
+    this.partialB[index] = 0;
+    this.adjoints[index] = 0;
     this.length = index + 1;
     return index;
+  }
+
+  /** Generic recording for an op without its own method (megamorphic, so slower). */
+  private recordUnary(definition: OpDefinition, a: number): number {
+    const length = this.length;
+    if (!(a >= 0 && a < length)) throw badOperand(a, 0, length);
+    const x = this.values[a]!;
+    const out = definition.value(x, 0);
+    return this.put1(definition.code, a, out, this.opcodes[a] === OP_CONSTANT ? 0 : definition.da(x, 0, out));
+  }
+
+  private recordBinary(definition: OpDefinition, a: number, b: number): number {
+    const length = this.length;
+    if (!(a < length && b < length && (a | b) >= 0)) throw badOperand(a, b, length);
+    const values = this.values;
+    const opcodes = this.opcodes;
+    const x = values[a]!;
+    const y = values[b]!;
+    const out = definition.value(x, y);
+    const da = opcodes[a] === OP_CONSTANT ? 0 : definition.da(x, y, out);
+    const db = opcodes[b] === OP_CONSTANT ? 0 : definition.db(x, y, out);
+    return this.put2(definition.code, a, b, out, da, db);
   }
 
   // ---- Read access for traces and program results ----
@@ -272,28 +630,50 @@ export class Tape {
    */
   reverseSweep(output: number): number {
     if (!(output >= 0 && output < this.length)) this.checkIndex(output);
-    if (this.adjoints.length < this.capacity) this.adjoints = new Float64Array(this.capacity);
     const adjoints = this.adjoints;
     const parentA = this.parentA;
     const parentB = this.parentB;
     const partialA = this.partialA;
     const partialB = this.partialB;
-    // A plain loop: fill() is a builtin call whose fixed cost dominates on small graphs.
-    for (let i = 0; i < output; i++) adjoints[i] = 0;
+    // Every node is recorded with adjoint 0, so only slots an earlier sweep wrote need zeroing:
+    // the kept region and, when backward runs twice without a reset, the earlier output's range.
+    const dirty = this.dirtyEnd < output ? this.dirtyEnd : output;
+    // fill() is a builtin call whose fixed cost dominates on small graphs; a loop there.
+    if (dirty < 64) for (let i = 0; i < dirty; i++) adjoints[i] = 0;
+    else adjoints.fill(0, 0, dirty);
     adjoints[output] = 1;
-    for (let i = output; i >= 0; i--) {
-      const g = adjoints[i]!;
+    if (this.dirtyEnd <= output) this.dirtyEnd = output + 1;
+    // Nodes below `floor` are inputs and constants: they receive adjoints but pass none on, so
+    // the loop can stop there. With parameters kept (keep()) that is half of a chain's nodes.
+    const kept = this.keptLength;
+    const floor = this.keptRegionHasOps ? 0 : kept < output ? kept : output;
+    // `carry` is node i's contribution to node i - 1, its usual parent in a chain. Keeping it in a
+    // register instead of a store to adjoints[i - 1] and a load one iteration later removes a
+    // store-to-load round trip from the loop's critical path. It is added last, as the store
+    // would have been (node i is i - 1's lowest consumer), so the sums are bit-identical.
+    let carry = 0;
+    for (let i = output; i >= floor; i--) {
+      const g = adjoints[i]! + carry;
+      carry = 0;
+      adjoints[i] = g;
       if (g === 0) continue;
       const a = parentA[i]!;
       if (a < 0) continue;
-      const da = partialA[i]!;
-      if (da !== 0) adjoints[a]! += g * da;
       const b = parentB[i]!;
+      const da = partialA[i]!;
+      if (da !== 0) {
+        if (a === i - 1 && b !== a) carry = g * da;
+        else adjoints[a]! += g * da;
+      }
       if (b >= 0) {
         const db = partialB[i]!;
-        if (db !== 0) adjoints[b]! += g * db;
+        if (db !== 0) {
+          if (b === i - 1 && b !== a) carry = g * db;
+          else adjoints[b]! += g * db;
+        }
       }
     }
+    if (carry !== 0) adjoints[floor - 1]! += carry;
     return ++this.derivativeVersion;
   }
 
@@ -395,29 +775,11 @@ export class Tape {
 
   /** Stores a node whose value and partials a Value method computed from the op table. */
   record1(definition: OpDefinition, a: number, out: number, da: number): Value {
-    if (this.length === this.capacity) this.grow();
-    const index = this.length;
-    this.opcodes[index] = definition.code;
-    this.parentA[index] = a;
-    this.parentB[index] = -1;
-    this.values[index] = out;
-    this.partialA[index] = da;
-    this.partialB[index] = 0;
-    this.length = index + 1;
-    return new Value(this, index, this.epoch);
+    return new Value(this, this.put1(definition.code, a, out, da), this.epoch);
   }
 
   record2(definition: OpDefinition, a: number, b: number, out: number, da: number, db: number): Value {
-    if (this.length === this.capacity) this.grow();
-    const index = this.length;
-    this.opcodes[index] = definition.code;
-    this.parentA[index] = a;
-    this.parentB[index] = b;
-    this.values[index] = out;
-    this.partialA[index] = da;
-    this.partialB[index] = db;
-    this.length = index + 1;
-    return new Value(this, index, this.epoch);
+    return new Value(this, this.put2(definition.code, a, b, out, da, db), this.epoch);
   }
 
   /** Value of a node already resolved by indexOf (no bounds re-check on the hot path). */
@@ -451,6 +813,7 @@ export class Tape {
     this.values[index] = value;
     this.partialA[index] = 0;
     this.partialB[index] = 0;
+    this.adjoints[index] = 0;
     this.length = index + 1;
     return index;
   }
@@ -469,8 +832,14 @@ export class Tape {
     this.values = growInto(new Float64Array(capacity), this.values);
     this.partialA = growInto(new Float64Array(capacity), this.partialA);
     this.partialB = growInto(new Float64Array(capacity), this.partialB);
+    this.adjoints = growInto(new Float64Array(capacity), this.adjoints);
     this.capacity = capacity;
   }
+}
+
+function badOperand(a: number, b: number, length: number): AutodiffError {
+  const bad = a >= 0 && a < length ? b : a;
+  return new AutodiffError('stale', `node ${bad} does not exist on this tape (size ${length})`);
 }
 
 function growInto<T extends Uint8Array | Int32Array | Float64Array>(target: T, source: T): T {
@@ -478,26 +847,6 @@ function growInto<T extends Uint8Array | Int32Array | Float64Array>(target: T, s
   return target;
 }
 
-const ADD = op('add');
-const SUB = op('sub');
-const MUL = op('mul');
-const DIV = op('div');
-const NEG = op('neg');
-const POW = op('pow');
-const EXP = op('exp');
-const LOG = op('log');
-const SQRT = op('sqrt');
-const ABS = op('abs');
-const SIGMOID = op('sigmoid');
-const TANH = op('tanh');
-const RELU = op('relu');
-const MAX = op('max');
-const MIN = op('min');
-const SIN = op('sin');
-const COS = op('cos');
-const SQERR = op('sqerr');
-const BCE = op('bce');
-const BCE_LOGITS = op('bce_logits');
 
 /**
  * A handle to one node of a Tape. Methods record a new node and return its handle; a plain
@@ -528,178 +877,104 @@ export class Value {
     const tape = this.tape;
     const a = tape.own(this);
     const b = typeof other === 'number' ? tape.pushConstant(other) : tape.own(other);
-    const x = tape.valueOfIndex(a);
-    const y = tape.valueOfIndex(b);
-    const out = ADD.value(x, y);
-    return tape.record2(ADD, a, b, out, tape.varies(a) ? ADD.da(x, y, out) : 0, tape.varies(b) ? ADD.db(x, y, out) : 0);
+    return new Value(tape, tape.add(a, b), tape.currentEpoch);
   }
   sub(other: Value | number): Value {
     const tape = this.tape;
     const a = tape.own(this);
     const b = typeof other === 'number' ? tape.pushConstant(other) : tape.own(other);
-    const x = tape.valueOfIndex(a);
-    const y = tape.valueOfIndex(b);
-    const out = SUB.value(x, y);
-    return tape.record2(SUB, a, b, out, tape.varies(a) ? SUB.da(x, y, out) : 0, tape.varies(b) ? SUB.db(x, y, out) : 0);
+    return new Value(tape, tape.sub(a, b), tape.currentEpoch);
   }
   mul(other: Value | number): Value {
     const tape = this.tape;
     const a = tape.own(this);
     const b = typeof other === 'number' ? tape.pushConstant(other) : tape.own(other);
-    const x = tape.valueOfIndex(a);
-    const y = tape.valueOfIndex(b);
-    const out = MUL.value(x, y);
-    return tape.record2(MUL, a, b, out, tape.varies(a) ? MUL.da(x, y, out) : 0, tape.varies(b) ? MUL.db(x, y, out) : 0);
+    return new Value(tape, tape.mul(a, b), tape.currentEpoch);
   }
   div(other: Value | number): Value {
     const tape = this.tape;
     const a = tape.own(this);
     const b = typeof other === 'number' ? tape.pushConstant(other) : tape.own(other);
-    const x = tape.valueOfIndex(a);
-    const y = tape.valueOfIndex(b);
-    const out = DIV.value(x, y);
-    return tape.record2(DIV, a, b, out, tape.varies(a) ? DIV.da(x, y, out) : 0, tape.varies(b) ? DIV.db(x, y, out) : 0);
+    return new Value(tape, tape.div(a, b), tape.currentEpoch);
   }
   pow(exponent: Value | number): Value {
     const tape = this.tape;
     const a = tape.own(this);
     const b = typeof exponent === 'number' ? tape.pushConstant(exponent) : tape.own(exponent);
-    const x = tape.valueOfIndex(a);
-    const y = tape.valueOfIndex(b);
-    const out = POW.value(x, y);
-    return tape.record2(POW, a, b, out, tape.varies(a) ? POW.da(x, y, out) : 0, tape.varies(b) ? POW.db(x, y, out) : 0);
+    return new Value(tape, tape.pow(a, b), tape.currentEpoch);
   }
   max(other: Value | number): Value {
     const tape = this.tape;
     const a = tape.own(this);
     const b = typeof other === 'number' ? tape.pushConstant(other) : tape.own(other);
-    const x = tape.valueOfIndex(a);
-    const y = tape.valueOfIndex(b);
-    const out = MAX.value(x, y);
-    return tape.record2(MAX, a, b, out, tape.varies(a) ? MAX.da(x, y, out) : 0, tape.varies(b) ? MAX.db(x, y, out) : 0);
+    return new Value(tape, tape.max(a, b), tape.currentEpoch);
   }
   min(other: Value | number): Value {
     const tape = this.tape;
     const a = tape.own(this);
     const b = typeof other === 'number' ? tape.pushConstant(other) : tape.own(other);
-    const x = tape.valueOfIndex(a);
-    const y = tape.valueOfIndex(b);
-    const out = MIN.value(x, y);
-    return tape.record2(MIN, a, b, out, tape.varies(a) ? MIN.da(x, y, out) : 0, tape.varies(b) ? MIN.db(x, y, out) : 0);
+    return new Value(tape, tape.min(a, b), tape.currentEpoch);
   }
   /** (this - target)^2 */
   sqerr(target: Value | number): Value {
     const tape = this.tape;
     const a = tape.own(this);
     const b = typeof target === 'number' ? tape.pushConstant(target) : tape.own(target);
-    const x = tape.valueOfIndex(a);
-    const y = tape.valueOfIndex(b);
-    const out = SQERR.value(x, y);
-    return tape.record2(
-      SQERR,
-      a,
-      b,
-      out,
-      tape.varies(a) ? SQERR.da(x, y, out) : 0,
-      tape.varies(b) ? SQERR.db(x, y, out) : 0,
-    );
+    return new Value(tape, tape.sqerr(a, b), tape.currentEpoch);
   }
   /** Binary cross-entropy of this probability against `target`, clamped (see ops.ts). */
   bce(target: Value | number): Value {
     const tape = this.tape;
     const a = tape.own(this);
     const b = typeof target === 'number' ? tape.pushConstant(target) : tape.own(target);
-    const x = tape.valueOfIndex(a);
-    const y = tape.valueOfIndex(b);
-    const out = BCE.value(x, y);
-    return tape.record2(BCE, a, b, out, tape.varies(a) ? BCE.da(x, y, out) : 0, tape.varies(b) ? BCE.db(x, y, out) : 0);
+    return new Value(tape, tape.bce(a, b), tape.currentEpoch);
   }
   /** Binary cross-entropy of sigmoid(this) against `target`, computed from the logit. */
   bceWithLogits(target: Value | number): Value {
     const tape = this.tape;
     const a = tape.own(this);
     const b = typeof target === 'number' ? tape.pushConstant(target) : tape.own(target);
-    const x = tape.valueOfIndex(a);
-    const y = tape.valueOfIndex(b);
-    const out = BCE_LOGITS.value(x, y);
-    return tape.record2(
-      BCE_LOGITS,
-      a,
-      b,
-      out,
-      tape.varies(a) ? BCE_LOGITS.da(x, y, out) : 0,
-      tape.varies(b) ? BCE_LOGITS.db(x, y, out) : 0,
-    );
+    return new Value(tape, tape.bceWithLogits(a, b), tape.currentEpoch);
   }
   neg(): Value {
     const tape = this.tape;
-    const a = tape.own(this);
-    const x = tape.valueOfIndex(a);
-    const out = NEG.value(x, 0);
-    return tape.record1(NEG, a, out, tape.varies(a) ? NEG.da(x, 0, out) : 0);
+    return new Value(tape, tape.neg(tape.own(this)), tape.currentEpoch);
   }
   exp(): Value {
     const tape = this.tape;
-    const a = tape.own(this);
-    const x = tape.valueOfIndex(a);
-    const out = EXP.value(x, 0);
-    return tape.record1(EXP, a, out, tape.varies(a) ? EXP.da(x, 0, out) : 0);
+    return new Value(tape, tape.exp(tape.own(this)), tape.currentEpoch);
   }
   log(): Value {
     const tape = this.tape;
-    const a = tape.own(this);
-    const x = tape.valueOfIndex(a);
-    const out = LOG.value(x, 0);
-    return tape.record1(LOG, a, out, tape.varies(a) ? LOG.da(x, 0, out) : 0);
+    return new Value(tape, tape.log(tape.own(this)), tape.currentEpoch);
   }
   sqrt(): Value {
     const tape = this.tape;
-    const a = tape.own(this);
-    const x = tape.valueOfIndex(a);
-    const out = SQRT.value(x, 0);
-    return tape.record1(SQRT, a, out, tape.varies(a) ? SQRT.da(x, 0, out) : 0);
+    return new Value(tape, tape.sqrt(tape.own(this)), tape.currentEpoch);
   }
   abs(): Value {
     const tape = this.tape;
-    const a = tape.own(this);
-    const x = tape.valueOfIndex(a);
-    const out = ABS.value(x, 0);
-    return tape.record1(ABS, a, out, tape.varies(a) ? ABS.da(x, 0, out) : 0);
+    return new Value(tape, tape.abs(tape.own(this)), tape.currentEpoch);
   }
   sigmoid(): Value {
     const tape = this.tape;
-    const a = tape.own(this);
-    const x = tape.valueOfIndex(a);
-    const out = SIGMOID.value(x, 0);
-    return tape.record1(SIGMOID, a, out, tape.varies(a) ? SIGMOID.da(x, 0, out) : 0);
+    return new Value(tape, tape.sigmoid(tape.own(this)), tape.currentEpoch);
   }
   tanh(): Value {
     const tape = this.tape;
-    const a = tape.own(this);
-    const x = tape.valueOfIndex(a);
-    const out = TANH.value(x, 0);
-    return tape.record1(TANH, a, out, tape.varies(a) ? TANH.da(x, 0, out) : 0);
+    return new Value(tape, tape.tanh(tape.own(this)), tape.currentEpoch);
   }
   relu(): Value {
     const tape = this.tape;
-    const a = tape.own(this);
-    const x = tape.valueOfIndex(a);
-    const out = RELU.value(x, 0);
-    return tape.record1(RELU, a, out, tape.varies(a) ? RELU.da(x, 0, out) : 0);
+    return new Value(tape, tape.relu(tape.own(this)), tape.currentEpoch);
   }
   sin(): Value {
     const tape = this.tape;
-    const a = tape.own(this);
-    const x = tape.valueOfIndex(a);
-    const out = SIN.value(x, 0);
-    return tape.record1(SIN, a, out, tape.varies(a) ? SIN.da(x, 0, out) : 0);
+    return new Value(tape, tape.sin(tape.own(this)), tape.currentEpoch);
   }
   cos(): Value {
     const tape = this.tape;
-    const a = tape.own(this);
-    const x = tape.valueOfIndex(a);
-    const out = COS.value(x, 0);
-    return tape.record1(COS, a, out, tape.varies(a) ? COS.da(x, 0, out) : 0);
+    return new Value(tape, tape.cos(tape.own(this)), tape.currentEpoch);
   }
 }
 

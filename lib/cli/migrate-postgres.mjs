@@ -65,7 +65,9 @@ export function readMigrations(dir = POSTGRES_MIGRATIONS_DIR) {
     .sort()
     .map((name) => {
       if (!MIGRATION_NAME.test(name)) {
-        throw new Error(`Unexpected folder ${path.join(dir, name)}: migration folders are named <14-digit timestamp>_<name>.`);
+        throw new Error(
+          `Unexpected folder ${path.join(dir, name)}: migration folders are named <14-digit timestamp>_<name>.`,
+        );
       }
       const file = path.join(dir, name, 'migration.sql');
       if (!existsSync(file)) throw new Error(`${file} is missing.`);
@@ -132,7 +134,9 @@ export async function migratePostgres(url, options = {}) {
       );
     }
     const applied = new Map(
-      rows.filter((row) => row.finished_at !== null && row.rolled_back_at === null).map((row) => [row.migration_name, row]),
+      rows
+        .filter((row) => row.finished_at !== null && row.rolled_back_at === null)
+        .map((row) => [row.migration_name, row]),
     );
     for (const migration of migrations) {
       const row = applied.get(migration.name);

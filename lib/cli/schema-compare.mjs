@@ -28,7 +28,11 @@ export function scratchPrismaEnv() {
     process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
     scratchDir = dir;
   }
-  return { ...process.env, DATABASE_URL: `file:${path.join(scratchDir, 'scratch.db')}`, PRISMA_HIDE_UPDATE_MESSAGE: '1' };
+  return {
+    ...process.env,
+    DATABASE_URL: `file:${path.join(scratchDir, 'scratch.db')}`,
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+  };
 }
 
 /** The SQL that creates `schemaFile` from nothing, from Prisma's own differ. */
@@ -38,7 +42,8 @@ export function sqlFromEmpty(schemaFile) {
     [prismaBin, 'migrate', 'diff', '--from-empty', '--to-schema-datamodel', schemaFile, '--script'],
     { cwd: root, encoding: 'utf8', env: scratchPrismaEnv() },
   );
-  if (result.status !== 0) throw new Error(`prisma migrate diff --from-empty failed for ${schemaFile}:\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`prisma migrate diff --from-empty failed for ${schemaFile}:\n${result.stderr}`);
   return result.stdout;
 }
 
@@ -67,7 +72,11 @@ export function describeSqlite(db) {
         unique,
         origin,
         partial,
-        columns: db.prepare(`PRAGMA index_xinfo("${name}")`).all(),
+        // cid is the column's position in its table, which differs for the same reason.
+        columns: db
+          .prepare(`PRAGMA index_xinfo("${name}")`)
+          .all()
+          .map(({ cid: _cid, ...column }) => column),
       }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     foreignKeys: db

@@ -13,11 +13,26 @@ const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
 const distDir = process.env.NEXT_DIST_DIR ?? '.next';
 const buildId = path.join(root, distDir, 'BUILD_ID');
 
-const sources = ['app', 'content', 'lib', 'public', 'mdx-components.tsx', 'instrumentation.ts', 'next.config.mjs', 'package.json'];
+const sources = [
+  'app',
+  'content',
+  'lib',
+  'public',
+  'mdx-components.tsx',
+  'instrumentation.ts',
+  'next.config.mjs',
+  'package.json',
+];
 const buildIsCurrent = existsSync(buildId) && statSync(buildId).mtimeMs >= newestMtime(sources);
 if (!buildIsCurrent) {
-  console.log(existsSync(buildId) ? '▸ Sources changed since the last build: rebuilding…' : '▸ No production build yet: building (about a minute)…');
-  await runOrExit('next build', process.execPath, [nextBin, 'build'], { env: { ...process.env, NODE_ENV: 'production' } });
+  console.log(
+    existsSync(buildId)
+      ? '▸ Sources changed since the last build: rebuilding…'
+      : '▸ No production build yet: building (about a minute)…',
+  );
+  await runOrExit('next build', process.execPath, [nextBin, 'build'], {
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
 
 console.log('▸ Preparing the database…');

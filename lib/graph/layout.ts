@@ -24,7 +24,7 @@ export interface LayoutOptions {
 }
 
 const DEFAULTS: Required<LayoutOptions> = {
-  nodeWidth: 100,
+  nodeWidth: 102,
   nodeHeight: 62,
   rankSep: 48,
   nodeSep: 22,

@@ -56,9 +56,13 @@ describe('expected answers come from the engine and match closed forms', () => {
           const expected = closedForm[part.target]!;
           expect(solutions[index]!.expected).toBeCloseTo(expected, 9);
         });
-        const engineAnswer = { parts: Object.fromEntries(entry.parts.map((part, i) => [part.id, solutions[i]!.expected])) };
+        const engineAnswer = {
+          parts: Object.fromEntries(entry.parts.map((part, i) => [part.id, solutions[i]!.expected])),
+        };
         expect(gradeNumeric(entry, solutions, engineAnswer)).toMatchObject({ score: 1, correct: true });
-        const referenceAnswer = { parts: Object.fromEntries(entry.parts.map((part) => [part.id, closedForm[part.target]!])) };
+        const referenceAnswer = {
+          parts: Object.fromEntries(entry.parts.map((part) => [part.id, closedForm[part.target]!])),
+        };
         expect(gradeNumeric(entry, solutions, referenceAnswer).correct).toBe(true);
       }
     }
@@ -86,7 +90,10 @@ describe('misconceptions', () => {
       const sigmoidMistake = grade({ dadz: ref.a });
       expect(sigmoidMistake.score).toBeCloseTo(2 / 3, 10);
       expect(sigmoidMistake.correct).toBe(false);
-      expect(sigmoidMistake.parts.find((part) => part.id === 'dadz')).toMatchObject({ correct: false, misconception: 'sigmoid-for-derivative' });
+      expect(sigmoidMistake.parts.find((part) => part.id === 'dadz')).toMatchObject({
+        correct: false,
+        misconception: 'sigmoid-for-derivative',
+      });
 
       expect(grade({ dLda: -ref.dLda }).parts[0]).toMatchObject({ misconception: 'sign-dL-da' });
       expect(grade({ dLda: ref.a - variant.y }).parts[0]).toMatchObject({ misconception: 'dL-dz-for-dL-da' });
@@ -132,7 +139,12 @@ describe('misconceptions', () => {
 
   it('names no misconception for an unrelated wrong answer', () => {
     const { solutions } = numericVariant(chainFactors, 'someone', 0);
-    expect(gradeNumericPart('dLda', 12345, solutions[0]!)).toEqual({ id: 'dLda', score: 0, correct: false, misconception: null });
+    expect(gradeNumericPart('dLda', 12345, solutions[0]!)).toEqual({
+      id: 'dLda',
+      score: 0,
+      correct: false,
+      misconception: null,
+    });
   });
 });
 

@@ -16,8 +16,17 @@ describe('attempt policy', () => {
   it('tracks attempts left and closes on a correct answer or at the limit', () => {
     expect(attemptState(policy(), [])).toEqual({ used: 0, solved: false, closed: false, nextAttempt: 1, left: 3 });
     expect(attemptState(policy(), [wrong(1)])).toMatchObject({ nextAttempt: 2, left: 2, closed: false });
-    expect(attemptState(policy(), [wrong(1), right(2)])).toMatchObject({ solved: true, closed: true, nextAttempt: null, left: 0 });
-    expect(attemptState(policy(), [wrong(1), wrong(2), wrong(3)])).toMatchObject({ solved: false, closed: true, nextAttempt: null });
+    expect(attemptState(policy(), [wrong(1), right(2)])).toMatchObject({
+      solved: true,
+      closed: true,
+      nextAttempt: null,
+      left: 0,
+    });
+    expect(attemptState(policy(), [wrong(1), wrong(2), wrong(3)])).toMatchObject({
+      solved: false,
+      closed: true,
+      nextAttempt: null,
+    });
   });
 
   it('accepts only the next attempt number, within the limit, before a correct answer', () => {

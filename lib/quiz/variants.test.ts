@@ -29,7 +29,9 @@ describe('seeded variants', () => {
     const question = graphPractice[0]!;
     const distinct = new Set(learners.map((learner) => JSON.stringify(numericVariant(question, learner, 0).variant)));
     expect(distinct.size).toBeGreaterThan(150);
-    const perIndex = new Set([0, 1, 2, 3].map((index) => JSON.stringify(numericVariant(question, 'same', index).variant)));
+    const perIndex = new Set(
+      [0, 1, 2, 3].map((index) => JSON.stringify(numericVariant(question, 'same', index).variant)),
+    );
     expect(perIndex.size).toBe(4);
   });
 

@@ -5,7 +5,7 @@ import { graphPractice, knowledgeCheck } from '@/content/lessons/chain-rule-comp
 import { gradeChoice } from './grading';
 import { lessonMastery } from './mastery';
 import type { ChoiceAnswerKey, MisconceptionId, NumericSolution } from './schema';
-import { choiceVariant } from './variants';
+import { choiceVariant, type ChoiceKey } from './variants';
 import { questionView, type LessonQuizContent, type StoredAttempt } from './views';
 
 const question = knowledgeCheck[0]!;
@@ -20,10 +20,12 @@ const content: LessonQuizContent = {
   questions: [question, ...graphPractice],
   choiceKeys: new Map([[question.id, key]]),
   solutions: new Map(graphPractice.map((entry) => [entry.id, { ...solution, questionId: entry.id }])),
-  misconceptionFeedback: new Proxy({} as Record<MisconceptionId, string>, { get: (_, id) => `Feedback for ${String(id)}.` }),
+  misconceptionFeedback: new Proxy({} as Record<MisconceptionId, string>, {
+    get: (_, id) => `Feedback for ${String(id)}.`,
+  }),
 };
 
-function attemptWith(choice: 'A' | 'B' | 'C', attempt: number): StoredAttempt {
+function attemptWith(choice: ChoiceKey, attempt: number): StoredAttempt {
   const options = choiceVariant(question, 'learner', 0);
   const grading = gradeChoice(options, key.correctOptionId, { choice });
   return { attempt, correct: grading.correct, answer: { choice }, grading };
@@ -65,11 +67,20 @@ describe('lesson mastery', () => {
   it('starts every skill at "not started" and masters a skill from correct answers', () => {
     const initial = lessonMastery(content.questions, []);
     expect(initial.every((skill) => skill.level === 'not started' && skill.value === null)).toBe(true);
-    expect(initial.map((skill) => skill.skill)).toEqual(['local-derivative', 'chain-product', 'sum-over-paths', 'gradient-step']);
+    expect(initial.map((skill) => skill.skill)).toEqual([
+      'local-derivative',
+      'chain-product',
+      'sum-over-paths',
+      'gradient-step',
+    ]);
 
     const full = { score: 1, correct: true, parts: [{ id: 'value', score: 1, correct: true, misconception: null }] };
     const mastery = lessonMastery(content.questions, [{ questionId: 'reused-node', grading: full, at: 1 }]);
-    expect(mastery.find((skill) => skill.skill === 'sum-over-paths')).toMatchObject({ level: 'mastered', value: 1, attempts: 1 });
+    expect(mastery.find((skill) => skill.skill === 'sum-over-paths')).toMatchObject({
+      level: 'mastered',
+      value: 1,
+      attempts: 1,
+    });
     expect(mastery.find((skill) => skill.skill === 'gradient-step')).toMatchObject({ level: 'not started' });
   });
 

@@ -164,19 +164,24 @@ function grade(
   learnerId: string,
   attempt: number,
   parsed: unknown,
-): Grading {
+): { grading: Grading; selectedOptionId: string | null } {
   const variantIndex = variantIndexFor(question.policy, attempt);
   if (question.kind === 'single-choice') {
     const key = content.choiceKeys.get(question.id);
     if (!key) throw new Error(`no answer key for '${question.id}'`);
-    return gradeChoice(
-      choiceVariant(question, learnerId, variantIndex),
-      key.correctOptionId,
-      parsed as z.infer<typeof choiceAnswerSchema>,
-    );
+    const answer = parsed as z.infer<typeof choiceAnswerSchema>;
+    const options = choiceVariant(question, learnerId, variantIndex);
+    return {
+      grading: gradeChoice(options, key.correctOptionId, answer),
+      // Kept for the instructors' option counts; never sent to the browser.
+      selectedOptionId: options.find((option) => option.key === answer.choice)?.optionId ?? null,
+    };
   }
   const { solutions } = numericVariant(question, learnerId, variantIndex);
-  return gradeNumeric(question, solutions, parsed as { parts: Record<string, number> });
+  return {
+    grading: gradeNumeric(question, solutions, parsed as { parts: Record<string, number> }),
+    selectedOptionId: null,
+  };
 }
 
 function replayOrConflict(stored: ResponseRow, canonical: string, attempt: number): void {
@@ -236,7 +241,7 @@ export async function submitAnswer(
   } else {
     const check = checkNewAttempt(question.policy, prior, submission.attempt);
     if (!check.ok) throw new HttpError(409, `attempt-${check.reason}`, check.message);
-    const grading = grade(question, content, learnerId, submission.attempt, parsed);
+    const { grading, selectedOptionId } = grade(question, content, learnerId, submission.attempt, parsed);
     const row: ResponseRow = {
       questionId: question.id,
       attempt: submission.attempt,
@@ -252,6 +257,7 @@ export async function submitAnswer(
           learnerId,
           variant: variantIndexFor(question.policy, submission.attempt),
           score: grading.score,
+          selectedOptionId,
         },
         select: { id: true },
       });

@@ -8,8 +8,11 @@
  * `*_hide` flags). Decoding is strict and never throws: a bad value falls back to the field's
  * default, numbers are clamped to their range, unknown keys and control names are ignored.
  * Only values that differ from the default are written, so a fresh widget adds nothing.
+ *
+ * The validators are small hand-written checks rather than zod: this module ships to the
+ * browser, and even zod/mini costs ~4.5 kB gzipped, a third of the budget for all widgets and
+ * the engine together (docs/decisions/003-widget-architecture.md).
  */
-import * as z from 'zod/mini';
 
 export interface NumberField {
   type: 'number';
@@ -90,34 +93,25 @@ export function defineWidgetState<F extends Record<string, FieldSpec>>(
 }
 
 // A plain decimal or exponent number; rejects '', ' 1', '0x10', 'Infinity', '1,5'.
-const NUMBER_TEXT = z.string().check(z.regex(/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i), z.maxLength(32));
-const NAME_TEXT = z.string().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]{0,31}$/));
-const BOOLEAN_TEXT = z.enum(['1', '0', 'true', 'false']);
-const LIST_TEXT = z.string().check(z.maxLength(400));
+const NUMBER_TEXT = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+const NAME_TEXT = /^[A-Za-z_][A-Za-z0-9_]{0,31}$/;
 
 function decodeField(field: FieldSpec, raw: string | null): unknown {
   if (raw === null) return field.default;
   switch (field.type) {
     case 'number': {
-      const parsed = NUMBER_TEXT.safeParse(raw);
-      if (!parsed.success) return field.default;
-      let value = Number(parsed.data);
+      if (raw.length > 32 || !NUMBER_TEXT.test(raw)) return field.default;
+      let value = Number(raw);
       if (!Number.isFinite(value)) return field.default;
       if (field.integer) value = Math.round(value);
       return Math.min(field.max, Math.max(field.min, value));
     }
-    case 'enum': {
-      const parsed = z.enum(field.values as [string, ...string[]]).safeParse(raw);
-      return parsed.success ? parsed.data : field.default;
-    }
-    case 'boolean': {
-      const parsed = BOOLEAN_TEXT.safeParse(raw);
-      return parsed.success ? parsed.data === '1' || parsed.data === 'true' : field.default;
-    }
-    case 'name': {
-      const parsed = NAME_TEXT.safeParse(raw);
-      return parsed.success ? parsed.data : field.default;
-    }
+    case 'enum':
+      return field.values.includes(raw) ? raw : field.default;
+    case 'boolean':
+      return raw === '1' || raw === 'true' ? true : raw === '0' || raw === 'false' ? false : field.default;
+    case 'name':
+      return NAME_TEXT.test(raw) ? raw : field.default;
     case 'text':
       return raw.length <= field.maxLength ? raw : field.default;
   }
@@ -130,14 +124,11 @@ function encodeField(field: FieldSpec, value: unknown): string {
 }
 
 function decodeList(raw: string | null, allowed: readonly string[]): string[] {
-  if (raw === null) return [];
-  const parsed = LIST_TEXT.safeParse(raw);
-  if (!parsed.success) return [];
-  const known = z.enum(allowed as [string, ...string[]]);
+  if (raw === null || raw.length > 400) return [];
   const out: string[] = [];
-  for (const item of parsed.data.split(',')) {
-    const checked = known.safeParse(item.trim());
-    if (checked.success && !out.includes(checked.data)) out.push(checked.data);
+  for (const item of raw.split(',')) {
+    const name = item.trim();
+    if (allowed.includes(name) && !out.includes(name)) out.push(name);
   }
   return out;
 }

@@ -37,7 +37,10 @@ interface RunFigures {
 
 interface LighthouseReport {
   categories: { performance: { score: number | null } };
-  audits: Record<string, { numericValue?: number; details?: { items?: { items?: { node?: { snippet?: string } }[] }[] } }>;
+  audits: Record<
+    string,
+    { numericValue?: number; details?: { items?: { items?: { node?: { snippet?: string } }[] }[] } }
+  >;
   runtimeError?: { code: string; message: string };
 }
 

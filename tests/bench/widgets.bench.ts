@@ -137,23 +137,14 @@ interface InteractionResult {
   longestTaskMs: number;
 }
 
-/** Waits until React has attached its props to the element, i.e. the widget has hydrated. */
-async function waitForHydration(locator: Locator): Promise<void> {
-  await locator.evaluate(
-    (element) =>
-      new Promise<void>((resolve) => {
-        const check = () =>
-          Object.keys(element).some((key) => key.startsWith('__reactProps'))
-            ? resolve()
-            : requestAnimationFrame(check);
-        check();
-      }),
-  );
+/** WidgetFrame sets data-ready on a widget once it has hydrated and handles input. */
+async function waitForReady(root: Locator): Promise<void> {
+  await root.and(root.page().locator('[data-ready="true"]')).waitFor();
 }
 
 async function measureSlider(page: Page, widget: string, slider: Locator): Promise<InteractionResult> {
   const root = page.locator(`[data-widget="${widget}"]`).first();
-  await waitForHydration(slider);
+  await waitForReady(root);
   await slider.focus();
   const since = await page.evaluate(() => performance.now());
   const samples: number[] = [];
@@ -183,7 +174,14 @@ async function measureSlider(page: Page, widget: string, slider: Locator): Promi
     if (i >= WARMUP) samples.push(elapsed);
   }
   const observed = await page.evaluate((from) => {
-    const state = (window as unknown as { __bench: { longTasks: { start: number; duration: number }[]; slowEvents: { name: string; start: number; duration: number }[] } }).__bench;
+    const state = (
+      window as unknown as {
+        __bench: {
+          longTasks: { start: number; duration: number }[];
+          slowEvents: { name: string; start: number; duration: number }[];
+        };
+      }
+    ).__bench;
     return {
       longTasks: state.longTasks.filter((task) => task.start >= from).map((task) => task.duration),
       slowEvents: state.slowEvents.filter((event) => event.start >= from && /key|input|change/.test(event.name)).length,
@@ -240,7 +238,7 @@ async function interactions(browser: Browser, baseUrl: string) {
   try {
     const playground = page.locator('[data-widget="graph-playground"]').first();
     if ((await playground.count()) === 0) throw new Error('no [data-widget="graph-playground"] on the lesson page');
-    await waitForHydration(playground.getByRole('combobox', { name: 'Example' }));
+    await waitForReady(playground);
     await playground.getByRole('combobox', { name: 'Example' }).selectOption('residual-tanh-chain');
     await playground.getByRole('slider', { name: 'w1', exact: true }).waitFor();
     await page.waitForFunction(
@@ -302,14 +300,19 @@ async function main() {
     );
 
     console.log('\n## First-load JS (gzipped <script src> of the served HTML)');
-    console.log(`- baseline (${NOT_FOUND}, HTTP ${baseline.status}: root layout + not-found): ${kB(baseline.gzipTotal)} in ${baseline.scripts.length} scripts`);
-    console.log(`- home (/): ${kB(home.gzipTotal)} in ${home.scripts.length} scripts (${(home.gzipTotal / baseline.gzipTotal).toFixed(3)}x)`);
+    console.log(
+      `- baseline (${NOT_FOUND}, HTTP ${baseline.status}: root layout + not-found): ${kB(baseline.gzipTotal)} in ${baseline.scripts.length} scripts`,
+    );
+    console.log(
+      `- home (/): ${kB(home.gzipTotal)} in ${home.scripts.length} scripts (${(home.gzipTotal / baseline.gzipTotal).toFixed(3)}x)`,
+    );
     console.log(
       `- lesson (${LESSON}): ${kB(lesson.gzipTotal)} in ${lesson.scripts.length} scripts -> ${ratio.toFixed(3)}x baseline ` +
         `(${ratio <= TARGET_JS_RATIO ? 'meets' : 'MISSES'} target <= ${TARGET_JS_RATIO}x)`,
     );
     console.log('- scripts the lesson loads beyond the baseline (gzip / raw):');
-    for (const script of extra) console.log(`    ${kB(script.gzip).padStart(9)} / ${kB(script.bytes).padStart(9)}  ${script.src}`);
+    for (const script of extra)
+      console.log(`    ${kB(script.gzip).padStart(9)} / ${kB(script.bytes).padStart(9)}  ${script.src}`);
 
     console.log('\n## KaTeX');
     const katexScripts = lesson.scripts.filter((s) => s.hasKatexLibrary);
@@ -322,7 +325,8 @@ async function main() {
         `(${nonWoff2.length === 0 ? 'woff2 only' : `NOT woff2: ${nonWoff2.map((f) => f.url).join(', ')}`}; ` +
         `${fontBytes <= TARGET_FONT_BYTES ? 'meets' : 'MISSES'} <= 60 kB)`,
     );
-    for (const font of katexFonts) console.log(`    ${kB(font.bytes).padStart(9)}  ${font.url.replace(server.baseUrl, '')}`);
+    for (const font of katexFonts)
+      console.log(`    ${kB(font.bytes).padStart(9)}  ${font.url.replace(server.baseUrl, '')}`);
 
     console.log(
       `\n${JSON.stringify({

@@ -9,17 +9,9 @@ const POINT = { w: 0.8, x: 1.5, b: -0.5, y: 1 };
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-/** Resolves once React has hydrated the element (its props are attached), so input reaches React. */
-async function hydrated(locator: Locator): Promise<void> {
-  await locator.waitFor();
-  await locator.evaluate(
-    (element) =>
-      new Promise<void>((resolve) => {
-        const check = () =>
-          Object.keys(element).some((key) => key.startsWith('__reactProps')) ? resolve() : setTimeout(check, 20);
-        check();
-      }),
-  );
+/** WidgetFrame marks a hydrated widget (URL state read, input handled) with data-ready. */
+async function ready(widget: Locator): Promise<void> {
+  await expect(widget).toHaveAttribute('data-ready', 'true');
 }
 
 async function numberAttr(locator: Locator, name: string): Promise<number> {
@@ -39,7 +31,7 @@ test.describe('nudge test', () => {
     await page.goto(LESSON);
     const nudge = widget(page, 'nudge-test');
     const h = nudge.getByRole('slider', { name: 'h', exact: true });
-    await hydrated(h);
+    await ready(nudge);
     const row = (method: string) => nudge.locator(`tr[data-method="${method}"]`);
 
     // Backprop's value is the engine's and, independently, the cross-entropy closed form (a - y) x.
@@ -75,7 +67,7 @@ test.describe('graph playground', () => {
     await page.goto(LESSON);
     const playground = widget(page, 'graph-playground');
     const passes = playground.locator('[data-passes]');
-    await hydrated(playground.getByRole('radio', { name: 'forward' }));
+    await ready(playground);
     await expect(passes).toHaveAttribute('data-passes', '1');
     await playground.getByRole('radio', { name: 'forward' }).check();
     // The neuron has four inputs (w, x, b, y): one tangent pass each.
@@ -89,7 +81,7 @@ test.describe('graph playground', () => {
     await page.goto(LESSON);
     const playground = widget(page, 'graph-playground');
     const field = playground.getByRole('spinbutton', { name: 'w value' });
-    await hydrated(field);
+    await ready(playground);
     await field.fill('1.25');
     const env = { ...POINT, w: 1.25 };
     const expected = evaluate(LESSON_NEURON.bce, env);
@@ -112,13 +104,14 @@ test.describe('graph playground', () => {
     await page.goto(LESSON);
     const playground = widget(page, 'graph-playground');
     const editor = playground.getByRole('textbox', { name: 'Program' });
-    await hydrated(editor);
+    await ready(playground);
     await expect(playground.locator('[data-node="L"]')).toHaveCount(1);
 
     await editor.fill('L = sigmoif(x)');
-    const error = playground.locator('[data-error-line]');
+    const error = playground.locator('[data-program-error]');
     await expect(error).toContainText('Line 1, column 5');
     await expect(error).toContainText("unknown function 'sigmoif'");
+    await expect(error).toHaveAttribute('data-error-line', '1');
     await expect(error).toHaveAttribute('data-error-column', '5');
     await expect(editor).toHaveAttribute('aria-invalid', 'true');
     // The last good graph (the neuron) stays, and the rest of the page still responds.
@@ -150,7 +143,7 @@ test.describe('graph playground', () => {
     await page.goto(LESSON);
     const playground = widget(page, 'graph-playground');
     const editor = playground.getByRole('textbox', { name: 'Program' });
-    await hydrated(editor);
+    await ready(playground);
     await editor.fill('a = x*y\nL = a + a*z');
     await expect(playground.locator('[data-node="a"]')).toHaveCount(1);
     await playground.getByRole('spinbutton', { name: 'z value' }).fill('2');
@@ -172,7 +165,7 @@ test.describe('gradient step', () => {
     await page.goto(LESSON);
     const steps = widget(page, 'gradient-step');
     const button = steps.getByRole('button', { name: 'Take a step' });
-    await hydrated(button);
+    await ready(steps);
     const counter = steps.locator('[data-steps]');
 
     // Independent reference: BCE after a sigmoid has dL/dw = (a - y) x; b is held fixed.
@@ -209,7 +202,7 @@ test.describe('gradient step', () => {
   test('an instructor link can hide Play and lock w', async ({ page }) => {
     await page.goto(`${LESSON}?gs.hide=play&gs.lock=w&gs.eta=1.5`);
     const steps = widget(page, 'gradient-step');
-    await hydrated(steps.getByRole('button', { name: 'Take a step' }));
+    await ready(steps);
     await expect(steps.getByRole('button', { name: /Play|Pause/ })).toHaveCount(0);
     await expect(steps.getByRole('slider', { name: 'w', exact: true })).toBeDisabled();
     await expect(steps.getByRole('slider', { name: 'η', exact: true })).toHaveValue('1.5');

@@ -20,10 +20,15 @@ describe('POST /api/learner', () => {
   it('sets a display name and joins a class by its code, once', async () => {
     const cohort = await createCohort(database.db, { name: 'Period 3' });
     expect(cohort.joinCode).toMatch(/^[A-HJKMNP-Z2-9]{8}$/);
-    const response = await updateLearner(database.db, learner.cookie, { displayName: '  Ada  ', joinCode: cohort.joinCode.toLowerCase() });
+    const response = await updateLearner(database.db, learner.cookie, {
+      displayName: '  Ada  ',
+      joinCode: cohort.joinCode.toLowerCase(),
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ learner: { displayName: 'Ada', cohorts: [{ name: 'Period 3' }] } });
-    const twice = await Promise.all([1, 2].map(() => updateLearner(database.db, learner.cookie, { joinCode: cohort.joinCode })));
+    const twice = await Promise.all(
+      [1, 2].map(() => updateLearner(database.db, learner.cookie, { joinCode: cohort.joinCode })),
+    );
     expect(twice.map((r) => r.status)).toEqual([200, 200]);
     expect(await database.db.enrollment.count({ where: { learnerId: learner.learnerId } })).toBe(1);
     const state = (await (await getState(database.db, learner.cookie)).json()) as Learner['state'];
@@ -36,7 +41,12 @@ describe('POST /api/learner', () => {
   });
 
   const bad: [string, unknown, number, RegExp][] = [
-    ['an unknown join code', { displayName: 'Grace', joinCode: 'NOPE2345' }, 422, /No class uses the join code "NOPE2345"/],
+    [
+      'an unknown join code',
+      { displayName: 'Grace', joinCode: 'NOPE2345' },
+      422,
+      /No class uses the join code "NOPE2345"/,
+    ],
     ['an empty object', {}, 400, /displayName, joinCode or both/],
     ['a blank name', { displayName: '   ' }, 400, /must not be empty/],
     ['a 41-character name', { displayName: 'x'.repeat(41) }, 400, /at most 40/],

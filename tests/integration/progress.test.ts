@@ -16,7 +16,13 @@ afterAll(async () => {
   await database?.cleanup();
 });
 
-const section = (target: string, at: number) => ({ id: randomUUID(), type: 'section-viewed', lessonSlug: LESSON, target, at });
+const section = (target: string, at: number) => ({
+  id: randomUUID(),
+  type: 'section-viewed',
+  lessonSlug: LESSON,
+  target,
+  at,
+});
 
 describe('POST /api/progress', () => {
   it('stores a batch once, however often it is sent, and remembers the last section for resuming', async () => {
@@ -24,7 +30,14 @@ describe('POST /api/progress', () => {
     const batch = {
       events: [
         section('aha', now - 3000),
-        { id: randomUUID(), type: 'widget-used', lessonSlug: LESSON, target: 'forward-pass:fp', data: { control: 'w' }, at: now - 2000 },
+        {
+          id: randomUUID(),
+          type: 'widget-used',
+          lessonSlug: LESSON,
+          target: 'forward-pass:fp',
+          data: { control: 'w' },
+          at: now - 2000,
+        },
         {
           id: randomUUID(),
           type: 'prediction-made',
@@ -40,14 +53,25 @@ describe('POST /api/progress', () => {
     expect(first.status).toBe(200);
     expect(await first.json()).toEqual({ stored: 4 });
     // A beacon and its retry, concurrently: still four rows.
-    const again = await Promise.all([sendProgress(database.db, learner.cookie, batch), sendProgress(database.db, learner.cookie, batch)]);
+    const again = await Promise.all([
+      sendProgress(database.db, learner.cookie, batch),
+      sendProgress(database.db, learner.cookie, batch),
+    ]);
     expect(again.map((response) => response.status)).toEqual([200, 200]);
     expect(await database.db.progressEvent.count({ where: { learnerId: learner.learnerId } })).toBe(4);
 
     const state = (await (await getState(database.db, learner.cookie)).json()) as Learner['state'];
     expect(state.lastSectionId).toBe('worked-example');
-    const timeline = await database.db.progressEvent.findMany({ where: { learnerId: learner.learnerId }, orderBy: { occurredAt: 'asc' } });
-    expect(timeline.map((event) => event.type)).toEqual(['section-viewed', 'widget-used', 'prediction-made', 'section-viewed']);
+    const timeline = await database.db.progressEvent.findMany({
+      where: { learnerId: learner.learnerId },
+      orderBy: { occurredAt: 'asc' },
+    });
+    expect(timeline.map((event) => event.type)).toEqual([
+      'section-viewed',
+      'widget-used',
+      'prediction-made',
+      'section-viewed',
+    ]);
   });
 
   it('never stores a time from the future', async () => {
@@ -64,7 +88,14 @@ describe('POST /api/progress', () => {
     ['a non-UUID id', { events: [{ ...section('aha', 1), id: '1' }] }, 400],
     ['an extra field', { events: [{ ...section('aha', 1), learnerId: 'someone-else' }] }, 400],
     ['a section id with markup', { events: [section('<script>', 1)] }, 400],
-    ['the same id twice', (() => { const e = section('aha', 1); return { events: [e, e] }; })(), 400],
+    [
+      'the same id twice',
+      (() => {
+        const e = section('aha', 1);
+        return { events: [e, e] };
+      })(),
+      400,
+    ],
     ['51 events', { events: Array.from({ length: 51 }, () => section('aha', 1)) }, 400],
     ['a body over 64 KiB', { events: [section('aha', 1)], pad: 'x'.repeat(70_000) }, 413],
   ];

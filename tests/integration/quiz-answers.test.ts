@@ -29,7 +29,11 @@ describe('POST /api/quiz/answers', () => {
   it('grades a choice question on the server and stores one response', async () => {
     const learner = await newLearner(database.db);
     const { correct } = choiceLetters(learner.learnerId, 'why-chain-rule');
-    const response = await submit(database.db, learner.cookie, { questionId: 'why-chain-rule', attempt: 1, answer: { choice: correct } });
+    const response = await submit(database.db, learner.cookie, {
+      questionId: 'why-chain-rule',
+      attempt: 1,
+      answer: { choice: correct },
+    });
     expect(response.status).toBe(200);
     const body = await outcome(response);
     expect(body.result).toMatchObject({ attempt: 1, score: 1, correct: true });
@@ -44,9 +48,17 @@ describe('POST /api/quiz/answers', () => {
     const question = graphPractice.find((entry) => entry.id === 'chain-factors')!;
     const { solutions } = numericVariant(question, learner.learnerId, 0);
     // dL/da right, da/dz given as sigma(z): partial credit and a named misconception.
-    const answer = { parts: { dLda: solutions[0]!.expected, dadz: solutions[1]!.misconceptions[0]!.value, dzdw: solutions[2]!.expected } };
+    const answer = {
+      parts: {
+        dLda: solutions[0]!.expected,
+        dadz: solutions[1]!.misconceptions[0]!.value,
+        dzdw: solutions[2]!.expected,
+      },
+    };
     const responses = await Promise.all(
-      Array.from({ length: 50 }, () => submit(database.db, learner.cookie, { questionId: 'chain-factors', attempt: 1, answer })),
+      Array.from({ length: 50 }, () =>
+        submit(database.db, learner.cookie, { questionId: 'chain-factors', attempt: 1, answer }),
+      ),
     );
     expect(responses.map((response) => response.status)).toEqual(Array(50).fill(200));
     const bodies = await Promise.all(responses.map(outcome));
@@ -62,7 +74,11 @@ describe('POST /api/quiz/answers', () => {
     const learner = await newLearner(database.db);
     const responses = await Promise.all(
       Array.from({ length: 50 }, (_, i) =>
-        submit(database.db, learner.cookie, { questionId: 'edge-sigmoid', attempt: 1, answer: { parts: { value: 100 + i } } }),
+        submit(database.db, learner.cookie, {
+          questionId: 'edge-sigmoid',
+          attempt: 1,
+          answer: { parts: { value: 100 + i } },
+        }),
       ),
     );
     const statuses = responses.map((response) => response.status);
@@ -75,7 +91,11 @@ describe('POST /api/quiz/answers', () => {
     const learner = await newLearner(database.db);
     const first = { questionId: 'edge-sigmoid', attempt: 1, answer: { parts: { value: 42 } } };
     const original = await outcome(await submit(database.db, learner.cookie, first));
-    await submit(database.db, learner.cookie, { questionId: 'edge-sigmoid', attempt: 2, answer: { parts: { value: 43 } } });
+    await submit(database.db, learner.cookie, {
+      questionId: 'edge-sigmoid',
+      attempt: 2,
+      answer: { parts: { value: 43 } },
+    });
     const replay = await submit(database.db, learner.cookie, first);
     expect(replay.status).toBe(200);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
@@ -87,23 +107,45 @@ describe('POST /api/quiz/answers', () => {
     const learner = await newLearner(database.db);
     const { wrong } = choiceLetters(learner.learnerId, 'graph-purpose');
     for (const attempt of [1, 2]) {
-      const response = await submit(database.db, learner.cookie, { questionId: 'graph-purpose', attempt, answer: { choice: wrong } });
+      const response = await submit(database.db, learner.cookie, {
+        questionId: 'graph-purpose',
+        attempt,
+        answer: { choice: wrong },
+      });
       expect(response.status).toBe(200);
     }
     const before = await responsesOf(learner);
-    const beyond = await submit(database.db, learner.cookie, { questionId: 'graph-purpose', attempt: 3, answer: { choice: wrong } });
+    const beyond = await submit(database.db, learner.cookie, {
+      questionId: 'graph-purpose',
+      attempt: 3,
+      answer: { choice: wrong },
+    });
     expect(beyond.status).toBe(409);
-    expect(((await beyond.json()) as { error: { message: string } }).error.message).toMatch(/No attempts left: this question allows 2 attempts/);
+    expect(((await beyond.json()) as { error: { message: string } }).error.message).toMatch(
+      /No attempts left: this question allows 2 attempts/,
+    );
     expect(await responsesOf(learner)).toBe(before);
   });
 
   it('refuses attempts after a correct answer and attempts out of order with 409', async () => {
     const learner = await newLearner(database.db);
     const { correct } = choiceLetters(learner.learnerId, 'local-derivative-meaning');
-    const skip = await submit(database.db, learner.cookie, { questionId: 'local-derivative-meaning', attempt: 2, answer: { choice: correct } });
+    const skip = await submit(database.db, learner.cookie, {
+      questionId: 'local-derivative-meaning',
+      attempt: 2,
+      answer: { choice: correct },
+    });
     expect(skip.status).toBe(409);
-    await submit(database.db, learner.cookie, { questionId: 'local-derivative-meaning', attempt: 1, answer: { choice: correct } });
-    const after = await submit(database.db, learner.cookie, { questionId: 'local-derivative-meaning', attempt: 2, answer: { choice: correct } });
+    await submit(database.db, learner.cookie, {
+      questionId: 'local-derivative-meaning',
+      attempt: 1,
+      answer: { choice: correct },
+    });
+    const after = await submit(database.db, learner.cookie, {
+      questionId: 'local-derivative-meaning',
+      attempt: 2,
+      answer: { choice: correct },
+    });
     expect(after.status).toBe(409);
     expect(await responsesOf(learner)).toBe(1);
   });
@@ -112,7 +154,13 @@ describe('POST /api/quiz/answers', () => {
     const learner = await newLearner(database.db);
     const question = graphPractice.find((entry) => entry.id === 'gradient-step')!;
     const firstNumbers = learner.state.questions.find((entry) => entry.id === 'gradient-step');
-    const wrong = await outcome(await submit(database.db, learner.cookie, { questionId: 'gradient-step', attempt: 1, answer: { parts: { value: 999 } } }));
+    const wrong = await outcome(
+      await submit(database.db, learner.cookie, {
+        questionId: 'gradient-step',
+        attempt: 1,
+        answer: { parts: { value: 999 } },
+      }),
+    );
     expect(wrong.result.correct).toBe(false);
     const second = numericVariant(question, learner.learnerId, 1);
     expect(wrong.question).toMatchObject({ nextAttempt: 2 });
@@ -121,7 +169,11 @@ describe('POST /api/quiz/answers', () => {
     );
     expect(JSON.stringify(wrong.question)).not.toEqual(JSON.stringify(firstNumbers));
     const right = await outcome(
-      await submit(database.db, learner.cookie, { questionId: 'gradient-step', attempt: 2, answer: { parts: { value: second.solutions[0]!.expected } } }),
+      await submit(database.db, learner.cookie, {
+        questionId: 'gradient-step',
+        attempt: 2,
+        answer: { parts: { value: second.solutions[0]!.expected } },
+      }),
     );
     expect(right.result.correct).toBe(true);
     expect(right.mastery.find((skill) => skill.skill === 'gradient-step')).toMatchObject({ attempts: 2 });
@@ -163,12 +215,27 @@ describe('bad input gets a clear 4xx and writes nothing', () => {
     ['an unknown part', { ...valid, answer: { parts: { value: 0.2, other: 1 } } }, 400, /other/],
     ['a missing part', { ...valid, questionId: 'chain-factors', answer: { parts: { dLda: 1 } } }, 400, /dadz/],
     ['NaN as a string', { ...valid, answer: { parts: { value: 'NaN' } } }, 400, /answer\.parts\.value/],
-    ['null for a number (JSON has no NaN)', '{"questionId":"edge-sigmoid","attempt":1,"answer":{"parts":{"value":NaN}}}', 400, /not valid JSON/],
+    [
+      'null for a number (JSON has no NaN)',
+      '{"questionId":"edge-sigmoid","attempt":1,"answer":{"parts":{"value":NaN}}}',
+      400,
+      /not valid JSON/,
+    ],
     ['null', { ...valid, answer: { parts: { value: null } } }, 400, /answer\.parts\.value/],
     ['an absurd number', { ...valid, answer: { parts: { value: 1e300 } } }, 400, /answer\.parts\.value/],
     ['a choice answer to a numeric question', { ...valid, answer: { choice: 'A' } }, 400, /answer/],
-    ['an option letter that does not exist', { questionId: 'why-chain-rule', attempt: 1, answer: { choice: 'Z' } }, 400, /choice/],
-    ['an option id instead of a letter', { questionId: 'why-chain-rule', attempt: 1, answer: { choice: 'indirect-dependence' } }, 400, /choice/],
+    [
+      'an option letter that does not exist',
+      { questionId: 'why-chain-rule', attempt: 1, answer: { choice: 'Z' } },
+      400,
+      /choice/,
+    ],
+    [
+      'an option id instead of a letter',
+      { questionId: 'why-chain-rule', attempt: 1, answer: { choice: 'indirect-dependence' } },
+      400,
+      /choice/,
+    ],
     ['a body over 8 KiB', { ...valid, padding: 'x'.repeat(10_000) }, 413, /larger than 8192 bytes/],
   ];
 

@@ -35,7 +35,10 @@ describe('sessions', () => {
 
   it('an expired session row is not honoured: the learner gets a new session', async () => {
     const learner = await newLearner(database.db);
-    await database.db.session.updateMany({ where: { learnerId: learner.learnerId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await database.db.session.updateMany({
+      where: { learnerId: learner.learnerId },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     const response = await getState(database.db, learner.cookie);
     expect(response.headers.get('set-cookie')).toMatch(/^autodidact_session=/);
   });

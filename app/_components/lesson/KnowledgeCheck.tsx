@@ -1,33 +1,63 @@
-import { knowledgeCheck } from '@/content/lessons/chain-rule-computational-graphs/questions';
+import { graphPractice, knowledgeCheck } from '@/content/lessons/chain-rule-computational-graphs/questions';
+import { ProgressPanel } from '@/app/_components/progress/ProgressPanel';
+import { SectionViewTracker } from '@/app/_components/progress/SectionViewTracker';
+import { ChoiceQuestion } from '@/app/_components/quiz/ChoiceQuestion';
+import { renderInlineMath } from '@/app/_components/quiz/math';
+import { NumericQuestion } from '@/app/_components/quiz/NumericQuestion';
+import styles from '@/app/_components/quiz/quiz.module.css';
+import { QuizProvider } from '@/app/_components/quiz/QuizProvider';
+
+const LESSON_SLUG = 'chain-rule-computational-graphs';
 
 /**
- * Renders the knowledge check from the public question data only: prompts and options,
- * never the key. Grading happens on the server (quiz service).
+ * The lesson's knowledge check, graded by the quiz service. The page stays static: this
+ * renders prompts only (typeset at build time); each learner's option order, numbers,
+ * attempts and mastery load after hydration, and keys never leave the server until the
+ * question's policy allows. It also mounts the section tracker (resume and progress events).
  */
 export function KnowledgeCheck() {
   return (
-    <section className="knowledge-check" aria-labelledby="knowledge-check-title" data-quiz="knowledge-check">
-      <p className="kc-title" id="knowledge-check-title">
-        Check your understanding
-      </p>
-      <ol className="kc-questions">
-        {knowledgeCheck.map((question, index) => (
-          <li key={question.id} data-question={question.id}>
-            <fieldset>
-              <legend>
-                <span className="kc-number">Question {index + 1}. </span>
-                {question.prompt}
-              </legend>
-              {question.options.map((option) => (
-                <label key={option.id} className="kc-option">
-                  <input type="radio" name={question.id} value={option.id} />
-                  <span>{option.text}</span>
-                </label>
-              ))}
-            </fieldset>
-          </li>
-        ))}
-      </ol>
-    </section>
+    <QuizProvider lessonSlug={LESSON_SLUG}>
+      <section className="knowledge-check" aria-labelledby="knowledge-check-title" data-quiz="knowledge-check">
+        <h3 className="kc-title" id="knowledge-check-title">
+          Check your understanding
+        </h3>
+        <ol className="kc-questions">
+          {knowledgeCheck.map((question, index) => (
+            <li key={question.id} data-question={question.id}>
+              <ChoiceQuestion
+                id={question.id}
+                number={index + 1}
+                promptHtml={renderInlineMath(question.prompt)}
+                optionCount={question.options.length}
+              />
+            </li>
+          ))}
+        </ol>
+      </section>
+      <section className="knowledge-check" aria-labelledby="practice-title" data-quiz="practice">
+        <h3 className="kc-title" id="practice-title">
+          Practice on the graph
+        </h3>
+        <p className={styles.intro}>
+          These use the lesson&apos;s neuron with numbers picked for you. Work them out by hand or with a calculator;
+          the server checks them with the same autodiff engine that drives the widgets.
+        </p>
+        <ol className="kc-questions">
+          {graphPractice.map((question, index) => (
+            <li key={question.id} data-question={question.id}>
+              <NumericQuestion
+                id={question.id}
+                number={knowledgeCheck.length + index + 1}
+                promptHtml={renderInlineMath(question.prompt)}
+                parts={question.parts.map((part) => ({ id: part.id, labelHtml: renderInlineMath(part.label) }))}
+              />
+            </li>
+          ))}
+        </ol>
+      </section>
+      <ProgressPanel />
+      <SectionViewTracker lessonSlug={LESSON_SLUG} />
+    </QuizProvider>
   );
 }

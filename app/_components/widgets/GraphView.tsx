@@ -205,6 +205,9 @@ function GraphViewImpl({
           );
         })}
       </svg>
+      <p className={styles.scrollHint} aria-hidden="true">
+        Swipe sideways to see the whole graph →
+      </p>
     </div>
   );
 }

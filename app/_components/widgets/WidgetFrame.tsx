@@ -8,8 +8,10 @@
  *     caption="Drag w and watch every node follow.">
  *     ...controls, <GraphView/>, <NodeTable/>
  *   </WidgetFrame>
+ *
+ * After hydration the figure gets `data-ready="true"`: tests wait for it.
  */
-import { useId, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
 import styles from './widgets.module.css';
 
@@ -28,6 +30,12 @@ export function WidgetFrame({ kind, id, title, caption, onReset, shareUrl, child
   const titleId = useId();
   const [status, setStatus] = useState('');
   const [fallbackUrl, setFallbackUrl] = useState<string | null>(null);
+  const figure = useRef<HTMLElement>(null);
+  // `data-ready` marks a hydrated widget (it has read its URL state and handles input), so
+  // browser tests can wait for it instead of sleeping.
+  useEffect(() => {
+    if (figure.current) figure.current.dataset.ready = 'true';
+  }, []);
 
   const copy = () => {
     const url = shareUrl();
@@ -44,7 +52,7 @@ export function WidgetFrame({ kind, id, title, caption, onReset, shareUrl, child
   };
 
   return (
-    <figure className={styles.frame} data-widget={kind} id={`widget-${id}`} aria-labelledby={titleId}>
+    <figure ref={figure} className={styles.frame} data-widget={kind} id={`widget-${id}`} aria-labelledby={titleId}>
       <div className={styles.frameHeader}>
         <p className={styles.frameTitle} id={titleId}>
           {title}

@@ -83,7 +83,7 @@ async function connectPostgres(url: string, poolSize: number): Promise<Db> {
  * A new client for `url` (file: for SQLite, postgresql:// for PostgreSQL). The app uses
  * getDb(); this is for tests and scripts that need a database of their own.
  */
-export function createDb(url: string, { poolSize = 10 }: { poolSize?: number } = {}): Promise<Db> {
+export async function createDb(url: string, { poolSize = 10 }: { poolSize?: number } = {}): Promise<Db> {
   if (url.startsWith('file:')) return connectSqlite(url);
   if (/^postgres(ql)?:\/\//.test(url)) return connectPostgres(url, poolSize);
   throw new Error(`Database URL must start with file: (SQLite) or postgresql:// (PostgreSQL); got "${url}"`);

@@ -1,7 +1,12 @@
 // Drives the quiz API the way a browser does: real Request objects into the route handlers'
 // functions, carrying the session cookie that the first call set.
 import { knowledgeCheckKeys } from '@/content/lessons/chain-rule-computational-graphs/answers.server';
-import { getLessonStateHandler, postAnswerHandler, postLearnerHandler, postProgressHandler } from '@/lib/server/api/handlers';
+import {
+  getLessonStateHandler,
+  postAnswerHandler,
+  postLearnerHandler,
+  postProgressHandler,
+} from '@/lib/server/api/handlers';
 import type { Db } from '@/lib/server/db/client';
 import type { LessonState, SubmissionOutcome } from '@/lib/server/quiz-service';
 import { sessionIdFrom } from '@/lib/server/session';
@@ -49,7 +54,12 @@ export function post(path: string, body: unknown, cookie?: string, headers: Reco
   });
 }
 
-export function submit(db: Db, cookie: string | undefined, body: unknown, headers?: Record<string, string>): Promise<Response> {
+export function submit(
+  db: Db,
+  cookie: string | undefined,
+  body: unknown,
+  headers?: Record<string, string>,
+): Promise<Response> {
   return postAnswerHandler(post('/api/quiz/answers', body, cookie, headers), db);
 }
 

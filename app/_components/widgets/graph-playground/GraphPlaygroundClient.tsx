@@ -170,7 +170,10 @@ export function GraphPlaygroundClient({ id, initial }: GraphPlaygroundClientProp
     // The example's values, then the URL's: a variable kept across edits keeps its value.
     return { ...example.env, ...decodeVars(values.vars) };
   }, [example.env, values.vars]);
-  const env = useMemo(() => envFor(shown.program.variables, defaults, example.env), [shown.program, defaults, example.env]);
+  const env = useMemo(
+    () => envFor(shown.program.variables, defaults, example.env),
+    [shown.program, defaults, example.env],
+  );
   // Sliders only re-run the compiled program: no parsing, no layout.
   const result = useMemo(() => safeRun(shown.program, env, values.mode), [shown.program, env, values.mode]);
   const run = 'trace' in result ? result : null;
@@ -266,15 +269,14 @@ export function GraphPlaygroundClient({ id, initial }: GraphPlaygroundClientProp
         id={errorId}
         className={styles.errorRegion}
         aria-live="polite"
+        data-program-error=""
         data-error-line={error ? error.line : undefined}
         data-error-column={error ? error.column : undefined}
       >
         {error ? (
           <div className={styles.error}>
             <p className={styles.errorMessage}>
-              <strong>
-                {error.line > 0 ? `Line ${error.line}, column ${error.column}: ` : 'Error: '}
-              </strong>
+              <strong>{error.line > 0 ? `Line ${error.line}, column ${error.column}: ` : 'Error: '}</strong>
               {error.detail}
             </p>
             {location ? (

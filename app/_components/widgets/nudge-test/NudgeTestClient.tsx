@@ -93,7 +93,13 @@ function ErrorPlot({ rows, hExp, variable }: { rows: readonly NudgeRow[]; hExp: 
         </g>
       ))}
       {[-12, -8, -4, 0].map((exponent) => (
-        <text key={exponent} className={styles.tick} x={px(exponent)} y={PLOT.top + innerHeight + 14} textAnchor="middle">
+        <text
+          key={exponent}
+          className={styles.tick}
+          x={px(exponent)}
+          y={PLOT.top + innerHeight + 14}
+          textAnchor="middle"
+        >
           {hText(exponent)}
         </text>
       ))}
@@ -156,7 +162,13 @@ export function NudgeTestClient({ id, layouts }: NudgeTestClientProps) {
       estimate: row.central,
       relError: row.centralRelError,
     },
-    { method: 'backprop', name: 'Backprop (chain rule)', formula: 'one backward pass', estimate: row.backprop, relError: 0 },
+    {
+      method: 'backprop',
+      name: 'Backprop (chain rule)',
+      formula: 'one backward pass',
+      estimate: row.backprop,
+      relError: 0,
+    },
   ] as const;
 
   return (
@@ -265,7 +277,6 @@ export function NudgeTestClient({ id, layouts }: NudgeTestClientProps) {
           <thead>
             <tr>
               <th scope="col">Method</th>
-              <th scope="col">Formula</th>
               <th scope="col">∂L/∂{nudge}</th>
               <th scope="col">Relative error</th>
             </tr>
@@ -278,10 +289,14 @@ export function NudgeTestClient({ id, layouts }: NudgeTestClientProps) {
                 data-estimate={dataNumber(method.estimate)}
                 data-rel-error={dataNumber(method.relError)}
               >
-                <th scope="row">{method.name}</th>
-                <td className={styles.formula}>{method.formula}</td>
+                <th scope="row">
+                  {method.name}
+                  <span className={styles.formula}>{method.formula}</span>
+                </th>
                 <td className={styles.numeric}>{formatNumber(method.estimate, ESTIMATE_DIGITS)}</td>
-                <td className={styles.numeric}>{method.method === 'backprop' ? 'reference' : errorText(method.relError)}</td>
+                <td className={styles.numeric}>
+                  {method.method === 'backprop' ? 'reference' : errorText(method.relError)}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -325,7 +340,11 @@ export function NudgeTestClient({ id, layouts }: NudgeTestClientProps) {
           </table>
         </div>
       </details>
-      <NodeTable layout={layouts[loss]} trace={run.trace} caption="Every node at the current point: value and ∂L/∂node" />
+      <NodeTable
+        layout={layouts[loss]}
+        trace={run.trace}
+        caption="Every node at the current point: value and ∂L/∂node"
+      />
     </WidgetFrame>
   );
 }

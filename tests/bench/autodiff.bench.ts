@@ -1,12 +1,12 @@
 /**
  * Engine vs. hand-written closed-form gradients over Float64Array (the physical floor).
  * Prints one JSON line per case; exits non-zero if any engine gradient differs from the
- * baseline by a relative error above 1e-12. Run: npx tsx bench/autodiff.bench.ts
+ * baseline by a relative error above 1e-12. Run: npm run bench:autodiff
  *
  * Each baseline mirrors the engine's order of floating-point operations, so agreement is
  * expected to the last bit or two; a larger gap means a wrong gradient, not rounding.
  */
-import { Tape, backward, type Value } from '../lib/autodiff/index';
+import { Tape, backward } from '../../lib/autodiff/index';
 
 const REL_TOLERANCE = 1e-12;
 
@@ -97,26 +97,28 @@ function report(result: CaseResult): boolean {
 // ---- Case 1: residual tanh chain y <- y + tanh(w_i * y), gradient w.r.t. every w_i and y0 ----
 
 function residualTanhChain(): CaseResult {
-  const steps = 1_000_000;
+  // "A chain of 1e6 ops": each step y <- y + tanh(w_i * y) is three tape ops (mul, tanh, add),
+  // so 333,334 steps record 1,000,002 ops (plus one input per weight). The baseline does the
+  // same 333,334 steps, forward and backward.
+  const steps = Math.ceil(1_000_000 / 3);
   const y0 = 0.5;
   // Zero-mean weights of size 1e-3 keep y (a random walk in log y) and every gradient near 1.
   const weights = uniforms(steps, 1).map((u) => 1e-3 * u);
   const tape = new Tape(4 * steps + 16);
-  const engineGradW = new Float64Array(steps);
-  let engineGradY0 = 0;
+  let engineGrads: Float64Array = new Float64Array(0);
   let engineMemory = memoryMb();
-  // Parameters are recorded once and kept, as in a training loop; each run rebuilds the chain.
-  const input = tape.variable(y0);
-  const weightValues = Array.from(weights, (w) => tape.variable(w));
+  // Parameters are recorded once and kept, as in a training loop; each run rebuilds the chain
+  // through the tape's index API (node indices in and out, no objects per node).
+  const input = tape.pushInput(y0);
+  const weightNodes = Int32Array.from(weights, (w) => tape.pushInput(w));
   tape.keep();
 
   const engine = (): void => {
     tape.reset();
     let y = input;
-    for (let i = 0; i < steps; i++) y = y.add(weightValues[i]!.mul(y).tanh());
-    const grads = backward(y);
-    for (let i = 0; i < steps; i++) engineGradW[i] = grads.grad(weightValues[i]!);
-    engineGradY0 = grads.grad(input);
+    for (let i = 0; i < steps; i++) y = tape.add(y, tape.tanh(tape.mul(weightNodes[i]!, y)));
+    // d(y_n)/d(node) for every node; the weights' gradients sit at their node indices.
+    engineGrads = tape.backward(y);
     engineMemory = memoryMb();
   };
 
@@ -143,14 +145,16 @@ function residualTanhChain(): CaseResult {
   };
 
   const { engineMs, baselineMs } = timePair(engine, baseline, 2, 7);
-  const maxErr = Math.max(maxRelError(engineGradW, baseGradW), relError(engineGradY0, baseGradY0));
+  const engineGradW = Float64Array.from(weightNodes, (node) => engineGrads[node]!);
+  const maxErr = Math.max(maxRelError(engineGradW, baseGradW), relError(engineGrads[input]!, baseGradY0));
   return {
-    case: 'residual-tanh-chain',
+    case: 'residual-tanh-chain-1e6-ops',
     engine_ms: round(engineMs),
     baseline_ms: round(baselineMs),
     ratio: round(engineMs / baselineMs, 2),
     max_rel_err: maxErr,
     steps,
+    ops: 3 * steps,
     nodes: tape.size,
     ...engineMemory,
   };
@@ -163,24 +167,20 @@ function affineChain(): CaseResult {
   const y0 = 0.75;
   const scales = uniforms(steps, 2).map((u) => 1 + 1e-3 * u);
   const shifts = uniforms(steps, 3).map((u) => 1e-3 * u);
-  const tape = new Tape(2 * steps + 16);
-  const input = tape.variable(y0);
-  const scaleValues = Array.from(scales, (a) => tape.variable(a));
-  const shiftValues = Array.from(shifts, (b) => tape.variable(b));
+  const tape = new Tape(4 * steps + 16);
+  const input = tape.pushInput(y0);
+  const scaleNodes = Int32Array.from(scales, (a) => tape.pushInput(a));
+  const shiftNodes = Int32Array.from(shifts, (b) => tape.pushInput(b));
   tape.keep();
-  const engineGrads = new Float64Array(2 * steps + 2);
+  let engineGrads: Float64Array = new Float64Array(0);
+  let engineOutput = 0;
 
   const engine = (): void => {
     tape.reset();
     let y = input;
-    for (let i = 0; i < steps; i++) y = scaleValues[i]!.mul(y).add(shiftValues[i]!);
-    const grads = backward(y);
-    for (let i = 0; i < steps; i++) {
-      engineGrads[2 * i] = grads.grad(scaleValues[i]!);
-      engineGrads[2 * i + 1] = grads.grad(shiftValues[i]!);
-    }
-    engineGrads[2 * steps] = grads.grad(input);
-    engineGrads[2 * steps + 1] = y.value;
+    for (let i = 0; i < steps; i++) y = tape.add(tape.mul(scaleNodes[i]!, y), shiftNodes[i]!);
+    engineGrads = tape.backward(y);
+    engineOutput = tape.valueAt(y);
   };
 
   const ys = new Float64Array(steps);
@@ -202,12 +202,19 @@ function affineChain(): CaseResult {
   };
 
   const { engineMs, baselineMs } = timePair(engine, baseline, 2, 9);
+  const engineResult = new Float64Array(2 * steps + 2);
+  for (let i = 0; i < steps; i++) {
+    engineResult[2 * i] = engineGrads[scaleNodes[i]!]!;
+    engineResult[2 * i + 1] = engineGrads[shiftNodes[i]!]!;
+  }
+  engineResult[2 * steps] = engineGrads[input]!;
+  engineResult[2 * steps + 1] = engineOutput;
   return {
-    case: 'affine-chain',
+    case: 'affine-chain-1e6-ops',
     engine_ms: round(engineMs),
     baseline_ms: round(baselineMs),
     ratio: round(engineMs / baselineMs, 2),
-    max_rel_err: maxRelError(engineGrads, baseGrads),
+    max_rel_err: maxRelError(engineResult, baseGrads),
     steps,
     mul_add_ops: 2 * steps,
     nodes: tape.size,
@@ -245,33 +252,37 @@ function mlp(): CaseResult {
   const targets = uniforms(BATCH, 6);
   const iterations = 200;
   const tape = new Tape(32_768);
-  const engineGrads = new Float64Array(parameterCount);
-  const parameterValues = Array.from(parameters, (p) => tape.variable(p));
+  const parameterNodes = Int32Array.from(parameters, (p) => tape.pushInput(p));
   tape.keep();
+  let engineGrads: Float64Array = new Float64Array(0);
+  const maxWidthNodes = Math.max(...LAYER_SIZES);
+  let activations = new Int32Array(maxWidthNodes);
+  let next = new Int32Array(maxWidthNodes);
 
   const engineStep = (): void => {
     tape.reset();
-    let total: Value | undefined;
+    let total = -1;
     for (let n = 0; n < BATCH; n++) {
-      let activations: (Value | number)[] = [points[2 * n]!, points[2 * n + 1]!];
+      activations[0] = tape.pushConstant(points[2 * n]!);
+      activations[1] = tape.pushConstant(points[2 * n + 1]!);
       for (let l = 0; l < layers.length; l++) {
         const { inputs, outputs, offset } = layers[l]!;
-        const next: Value[] = [];
         for (let j = 0; j < outputs; j++) {
           const row = offset + j * inputs;
-          let acc = parameterValues[row]!.mul(activations[0]!);
-          for (let k = 1; k < inputs; k++) acc = acc.add(parameterValues[row + k]!.mul(activations[k]!));
-          acc = acc.add(parameterValues[offset + inputs * outputs + j]!);
-          next.push(l + 1 < layers.length ? acc.tanh() : acc);
+          let acc = tape.mul(parameterNodes[row]!, activations[0]!);
+          for (let k = 1; k < inputs; k++) acc = tape.add(acc, tape.mul(parameterNodes[row + k]!, activations[k]!));
+          acc = tape.add(acc, parameterNodes[offset + inputs * outputs + j]!);
+          next[j] = l + 1 < layers.length ? tape.tanh(acc) : acc;
         }
+        const swap = activations;
         activations = next;
+        next = swap;
       }
-      const error = (activations[0] as Value).sqerr(targets[n]!);
-      total = total === undefined ? error : total.add(error);
+      const error = tape.sqerr(activations[0]!, tape.pushConstant(targets[n]!));
+      total = total < 0 ? error : tape.add(total, error);
     }
-    const loss = total!.div(BATCH);
-    const grads = backward(loss);
-    for (let p = 0; p < parameterCount; p++) engineGrads[p] = grads.grad(parameterValues[p]!);
+    const loss = tape.div(total, tape.pushConstant(BATCH));
+    engineGrads = tape.backward(loss);
   };
 
   // Per point activations (post-tanh for hidden layers) kept for the backward pass.
@@ -330,6 +341,7 @@ function mlp(): CaseResult {
     for (let i = 0; i < iterations; i++) step();
   };
   const timing = timePair(repeat(engineStep), repeat(baselineStep), 2, 9);
+  const engineParameterGrads = Float64Array.from(parameterNodes, (node) => engineGrads[node]!);
   const engineMs = timing.engineMs / iterations;
   const baselineMs = timing.baselineMs / iterations;
   return {
@@ -337,7 +349,7 @@ function mlp(): CaseResult {
     engine_ms: round(engineMs, 4),
     baseline_ms: round(baselineMs, 4),
     ratio: round(engineMs / baselineMs, 2),
-    max_rel_err: maxRelError(engineGrads, baseGrads),
+    max_rel_err: maxRelError(engineParameterGrads, baseGrads),
     nodes: tape.size,
     parameters: parameterCount,
     note: 'ms per forward+backward, median over samples of 200',
@@ -414,8 +426,11 @@ function lessonNeuron(): CaseResult {
   };
 }
 
+// `npm run bench:autodiff -- affine mlp` runs only the cases whose function name contains an argument.
+const filters = process.argv.slice(2);
 let allAccurate = true;
 for (const run of [residualTanhChain, affineChain, mlp, lessonNeuron]) {
+  if (filters.length > 0 && !filters.some((filter) => run.name.toLowerCase().includes(filter.toLowerCase()))) continue;
   allAccurate = report(run()) && allAccurate;
 }
 if (!allAccurate) {

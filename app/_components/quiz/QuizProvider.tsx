@@ -1,0 +1,224 @@
+'use client';
+
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+
+import { loadLessonState } from '@/app/_components/progress/session-client';
+import type { MasteryView } from '@/lib/quiz/mastery';
+import type { QuestionView } from '@/lib/quiz/views';
+import type { LearnerView, LessonState, SubmissionOutcome } from '@/lib/server/quiz-service';
+
+/**
+ * The learner's quiz state in the browser. The static page carries prompts only; after
+ * hydration this loads the learner's options, numbers, attempts and mastery. Answers are kept
+ * in localStorage until the server has stored them, so a lost connection (or a closed tab)
+ * never loses a submitted answer: the question shows it as pending and it is re-sent, which
+ * is safe because the server stores each (question, attempt) once.
+ */
+
+export interface PendingSubmission {
+  questionId: string;
+  attempt: number;
+  answer: unknown;
+}
+
+export type PendingStatus = 'sending' | 'waiting';
+
+interface QuizContextValue {
+  status: 'loading' | 'ready' | 'error';
+  questions: Readonly<Record<string, QuestionView>>;
+  mastery: readonly MasteryView[];
+  learner: LearnerView | null;
+  pending: Readonly<Record<string, PendingSubmission & { status: PendingStatus }>>;
+  errors: Readonly<Record<string, string>>;
+  reload: () => void;
+  submit: (submission: PendingSubmission) => void;
+  retryNow: () => void;
+  setLearner: (learner: LearnerView) => void;
+}
+
+const QuizContext = createContext<QuizContextValue | null>(null);
+
+export function useQuiz(): QuizContextValue {
+  const value = useContext(QuizContext);
+  if (!value) throw new Error('useQuiz() needs a <QuizProvider>');
+  return value;
+}
+
+const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000];
+
+function storageKey(lessonSlug: string): string {
+  return `autodidact:pending-answers:${lessonSlug}`;
+}
+
+function readStored(lessonSlug: string): PendingSubmission[] {
+  try {
+    const parsed = JSON.parse(localStorage.getItem(storageKey(lessonSlug)) ?? '[]') as unknown;
+    return Array.isArray(parsed) ? (parsed as PendingSubmission[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function writeStored(lessonSlug: string, entries: readonly PendingSubmission[]): void {
+  try {
+    if (entries.length === 0) localStorage.removeItem(storageKey(lessonSlug));
+    else localStorage.setItem(storageKey(lessonSlug), JSON.stringify(entries));
+  } catch {
+    // Private mode or a full quota: the answer is still retried while the page stays open.
+  }
+}
+
+export function QuizProvider({ lessonSlug, children }: { lessonSlug: string; children: ReactNode }) {
+  const [status, setStatus] = useState<QuizContextValue['status']>('loading');
+  const [questions, setQuestions] = useState<Record<string, QuestionView>>({});
+  const [mastery, setMastery] = useState<readonly MasteryView[]>([]);
+  const [learner, setLearner] = useState<LearnerView | null>(null);
+  const [pending, setPending] = useState<QuizContextValue['pending']>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const retries = useRef(new Map<string, { timer: ReturnType<typeof setTimeout>; tries: number }>());
+  const sendRef = useRef<(submission: PendingSubmission) => Promise<void>>(async () => {});
+
+  const applyState = useCallback((state: LessonState) => {
+    setQuestions(Object.fromEntries(state.questions.map((question) => [question.id, question])));
+    setMastery(state.mastery);
+    setLearner(state.learner);
+    setStatus('ready');
+  }, []);
+
+  const load = useCallback(
+    (refresh: boolean) =>
+      loadLessonState(lessonSlug, { refresh }).then(
+        (state) => {
+          applyState(state);
+          return state;
+        },
+        () => {
+          setStatus((current) => (current === 'ready' ? current : 'error'));
+          return null;
+        },
+      ),
+    [lessonSlug, applyState],
+  );
+
+  const forget = useCallback(
+    (questionId: string) => {
+      writeStored(
+        lessonSlug,
+        readStored(lessonSlug).filter((entry) => entry.questionId !== questionId),
+      );
+      const retry = retries.current.get(questionId);
+      if (retry) clearTimeout(retry.timer);
+      retries.current.delete(questionId);
+      setPending(({ [questionId]: _done, ...rest }) => rest);
+    },
+    [lessonSlug],
+  );
+
+  const scheduleRetry = useCallback((submission: PendingSubmission) => {
+    const previous = retries.current.get(submission.questionId);
+    if (previous) clearTimeout(previous.timer);
+    const tries = (previous?.tries ?? 0) + 1;
+    const delay = RETRY_DELAYS_MS[Math.min(tries - 1, RETRY_DELAYS_MS.length - 1)]!;
+    const timer = setTimeout(() => void sendRef.current(submission), delay);
+    retries.current.set(submission.questionId, { timer, tries });
+    setPending((current) => ({ ...current, [submission.questionId]: { ...submission, status: 'waiting' } }));
+  }, []);
+
+  const send = useCallback(
+    async (submission: PendingSubmission) => {
+      setPending((current) => ({ ...current, [submission.questionId]: { ...submission, status: 'sending' } }));
+      let response: Response;
+      try {
+        response = await fetch('/api/quiz/answers', {
+          method: 'POST',
+          credentials: 'same-origin',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(submission),
+        });
+      } catch {
+        scheduleRetry(submission);
+        return;
+      }
+      if (response.ok) {
+        const outcome = (await response.json()) as SubmissionOutcome;
+        forget(submission.questionId);
+        setQuestions((current) => ({ ...current, [outcome.question.id]: outcome.question }));
+        setMastery(outcome.mastery);
+        return;
+      }
+      if (response.status >= 500 || response.status === 408 || response.status === 429) {
+        scheduleRetry(submission);
+        return;
+      }
+      const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+      forget(submission.questionId);
+      setErrors((current) => ({
+        ...current,
+        [submission.questionId]: body?.error?.message ?? `Your answer was not accepted (HTTP ${response.status}).`,
+      }));
+      // The server knows something this page does not (another tab answered, the session ended).
+      if (response.status === 409 || response.status === 401) void load(true);
+    },
+    [forget, scheduleRetry, load],
+  );
+
+  useEffect(() => {
+    sendRef.current = send;
+  }, [send]);
+
+  const submit = useCallback(
+    (submission: PendingSubmission) => {
+      setErrors(({ [submission.questionId]: _cleared, ...rest }) => rest);
+      writeStored(lessonSlug, [
+        ...readStored(lessonSlug).filter((entry) => entry.questionId !== submission.questionId),
+        submission,
+      ]);
+      void send(submission);
+    },
+    [lessonSlug, send],
+  );
+
+  const retryNow = useCallback(() => {
+    for (const submission of readStored(lessonSlug)) void sendRef.current(submission);
+  }, [lessonSlug]);
+
+  useEffect(() => {
+    let active = true;
+    void load(false).then((state) => {
+      if (!active || !state) return;
+      // Answers submitted while offline (perhaps before a reload): send those the server lacks.
+      for (const entry of readStored(lessonSlug)) {
+        const view = state.questions.find((question) => question.id === entry.questionId);
+        if (view && view.nextAttempt === entry.attempt) void sendRef.current(entry);
+        else forget(entry.questionId);
+      }
+    });
+    window.addEventListener('online', retryNow);
+    const timers = retries.current;
+    return () => {
+      active = false;
+      window.removeEventListener('online', retryNow);
+      for (const { timer } of timers.values()) clearTimeout(timer);
+    };
+  }, [lessonSlug, load, forget, retryNow]);
+
+  const value = useMemo<QuizContextValue>(
+    () => ({
+      status,
+      questions,
+      mastery,
+      learner,
+      pending,
+      errors,
+      reload: () => {
+        setStatus('loading');
+        void load(true);
+      },
+      submit,
+      retryNow,
+      setLearner,
+    }),
+    [status, questions, mastery, learner, pending, errors, load, submit, retryNow],
+  );
+  return <QuizContext.Provider value={value}>{children}</QuizContext.Provider>;
+}

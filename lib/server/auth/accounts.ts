@@ -1,0 +1,222 @@
+import 'server-only';
+
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+
+import { APIError } from 'better-auth/api';
+import { z } from 'zod';
+
+import type { Db } from '../db/client';
+import { HttpError, parseOrThrow } from '../http';
+import { authFor, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './auth';
+import { hashPassword } from './password';
+import { clearAttempts, clientIp, consumeAttempt, emailKey, LOGIN_RULES, type ThrottleRule } from './throttle';
+
+/**
+ * Instructor accounts: creating them (setup page, CLI), signing in and out, and reading the
+ * signed-in instructor from request headers. Every function takes the request's headers rather
+ * than reading Next's request context, so integration tests drive the same code with plain
+ * Headers objects.
+ */
+
+// eslint-disable-next-line no-control-regex
+const noControl = (text: string) => !/[\u0000-\u001f\u007f]/.test(text);
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, 'must be at most 254 characters')
+  .pipe(z.email('must be an email address'));
+export const passwordSchema = z
+  .string()
+  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
+  .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
+export const instructorNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(80, 'must be at most 80 characters')
+  .refine(noControl, 'must not contain control characters');
+
+export const newInstructorSchema = z
+  .object({ name: instructorNameSchema, email: emailSchema, password: passwordSchema })
+  .strict();
+export type NewInstructor = z.infer<typeof newInstructorSchema>;
+
+export const signInSchema = z
+  .object({
+    email: emailSchema,
+    // Not the full password rule: a wrong-length password is just a wrong password.
+    password: z.string().min(1, 'must not be empty').max(MAX_PASSWORD_LENGTH, 'is too long'),
+  })
+  .strict();
+
+export const setupSchema = newInstructorSchema.extend({ token: z.string().trim().min(20).max(200) }).strict();
+
+export interface Instructor {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/**
+ * Creates an instructor with a password, in one transaction, as better-auth's own sign-up would:
+ * an Instructor row and a "credential" account whose accountId is the instructor id.
+ * `inTransaction` lets the setup flow add its token check to the same transaction.
+ */
+export async function createInstructor(
+  db: Db,
+  input: NewInstructor,
+  inTransaction?: (tx: Parameters<Parameters<Db['$transaction']>[0]>[0]) => Promise<void>,
+): Promise<Instructor> {
+  const data = parseOrThrow(newInstructorSchema, input);
+  // Hashing takes tens of milliseconds; keep it outside the transaction's lock.
+  const passwordHash = await hashPassword(data.password);
+  const id = randomUUID();
+  try {
+    return await db.$transaction(async (tx) => {
+      if (inTransaction) await inTransaction(tx);
+      const instructor = await tx.instructor.create({
+        data: { id, name: data.name, email: data.email, emailVerified: false },
+        select: { id: true, name: true, email: true },
+      });
+      await tx.instructorAccount.create({
+        data: { id: randomUUID(), userId: id, accountId: id, providerId: 'credential', password: passwordHash },
+        select: { id: true },
+      });
+      return instructor;
+    });
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'P2002') {
+      throw new HttpError(409, 'email-taken', `An instructor with the email ${data.email} already exists.`);
+    }
+    throw error;
+  }
+}
+
+// --- one-time setup token for the first instructor ---
+
+export const SETUP_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export async function instructorCount(db: Db): Promise<number> {
+  return db.instructor.count();
+}
+
+/**
+ * A new setup token when no instructor exists yet (null otherwise). The database keeps only its
+ * hash, so any instance can check it and a database dump does not reveal it. Called at server
+ * start; each start issues a fresh token, and older ones stay valid until they expire or one is used.
+ */
+export async function issueSetupTokenIfNeeded(db: Db, now = new Date()): Promise<{ token: string; expiresAt: Date } | null> {
+  if ((await instructorCount(db)) > 0) {
+    await db.setupToken.deleteMany({});
+    return null;
+  }
+  await db.setupToken.deleteMany({ where: { expiresAt: { lte: now } } });
+  const token = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(now.getTime() + SETUP_TOKEN_TTL_MS);
+  await db.setupToken.create({ data: { tokenHash: sha256(token), expiresAt }, select: { id: true } });
+  return { token, expiresAt };
+}
+
+/**
+ * Creates the first instructor with a setup token. The token is spent and the account created in
+ * one transaction: a wrong, used or expired token, or an instructor that already exists, leaves
+ * nothing behind.
+ */
+export async function completeSetup(db: Db, input: unknown, now = new Date()): Promise<Instructor> {
+  const { token, ...account } = parseOrThrow(setupSchema, input);
+  return createInstructor(db, account, async (tx) => {
+    const spent = await tx.setupToken.updateMany({
+      where: { tokenHash: sha256(token), usedAt: null, expiresAt: { gt: now } },
+      data: { usedAt: now },
+    });
+    if (spent.count !== 1) {
+      throw new HttpError(
+        403,
+        'invalid-setup-token',
+        'This setup token is wrong, expired or already used. Restart the server to print a new one.',
+      );
+    }
+    if ((await tx.instructor.count()) > 0) {
+      throw new HttpError(409, 'setup-done', 'An instructor account already exists: sign in instead.');
+    }
+    // One first instructor: every other outstanding token dies with this one.
+    await tx.setupToken.deleteMany({ where: { usedAt: null } });
+  });
+}
+
+// --- sessions ---
+
+/** The signed-in instructor for these request headers, or null. Reads the session row every time. */
+export async function currentInstructor(db: Db, headers: Headers): Promise<(Instructor & { sessionId: string }) | null> {
+  if (!headers.get('cookie')) return null;
+  const session = await authFor(db).api.getSession({ headers, query: { disableCookieCache: true } });
+  if (!session) return null;
+  return { id: session.user.id, name: session.user.name, email: session.user.email, sessionId: session.session.id };
+}
+
+export interface SignInResult {
+  instructor: Instructor;
+  /** Set-Cookie header values to send back. */
+  setCookies: string[];
+}
+
+/**
+ * Checks email and password. Failed attempts are limited per account and per client address (in
+ * the database, see throttle.ts); a correct password after the limit is still refused until the
+ * window ends. A new session is created at every sign-in and any session the browser held
+ * before is deleted, so a session id can never be planted before login and used after it.
+ */
+export async function signIn(db: Db, headers: Headers, input: unknown): Promise<SignInResult> {
+  const { email, password } = parseOrThrow(signInSchema, input);
+  const keys: { key: string; rule: ThrottleRule }[] = [{ key: emailKey(email), rule: LOGIN_RULES.email }];
+  const ip = clientIp(headers);
+  if (ip) keys.push({ key: `ip:${ip}`, rule: LOGIN_RULES.ip });
+  for (const { key, rule } of keys) {
+    const result = await consumeAttempt(db, key, rule);
+    if (!result.allowed) {
+      const minutes = Math.ceil(result.retryAfterSeconds / 60);
+      throw new HttpError(
+        429,
+        'too-many-attempts',
+        `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      );
+    }
+  }
+  const previous = await currentInstructor(db, headers);
+  let response: Awaited<ReturnType<typeof signInWithLibrary>>;
+  try {
+    response = await signInWithLibrary(db, headers, email, password);
+  } catch (error) {
+    if (error instanceof APIError) {
+      throw new HttpError(401, 'invalid-credentials', 'That email and password do not match an instructor account.');
+    }
+    throw error;
+  }
+  await clearAttempts(db, emailKey(email));
+  if (previous) await db.instructorSession.deleteMany({ where: { id: previous.sessionId } });
+  const { user } = response.response;
+  return {
+    instructor: { id: user.id, name: user.name, email: user.email },
+    setCookies: response.headers.getSetCookie(),
+  };
+}
+
+function signInWithLibrary(db: Db, headers: Headers, email: string, password: string) {
+  return authFor(db).api.signInEmail({ body: { email, password, rememberMe: true }, headers, returnHeaders: true });
+}
+
+/** Deletes the session row (so the cookie is dead everywhere) and returns the cookie-clearing headers. */
+export async function signOut(db: Db, headers: Headers): Promise<string[]> {
+  const instructor = await currentInstructor(db, headers);
+  if (!instructor) return [];
+  const result = await authFor(db).api.signOut({ headers, returnHeaders: true });
+  // Belt and braces: the row must be gone even if the library's cookie parsing ever changes.
+  await db.instructorSession.deleteMany({ where: { id: instructor.sessionId } });
+  return result.headers.getSetCookie();
+}

@@ -1,0 +1,71 @@
+import 'server-only';
+
+import { z } from 'zod';
+
+import { currentInstructor, type Instructor } from '../auth/accounts';
+import type { Db } from '../db/client';
+import { HttpError, parseOrThrow } from '../http';
+import { findSession, sessionIdFrom } from '../session';
+
+/**
+ * The permission checks every instructor page, action and export goes through (the shape of
+ * epic-stack's requireUserWithPermission). They live here, in the data layer, and each data
+ * function in lib/server/instructor calls one of them first, so a new route that calls a data
+ * function cannot skip them.
+ *
+ *   no instructor session, no learner session  → 401 not-signed-in
+ *   a learner session but no instructor session → 403 not-an-instructor
+ *   an instructor asking for someone else's class (or a class that does not exist) → 403
+ */
+
+export const idSchema = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'is not a valid id');
+
+export async function requireInstructor(db: Db, headers: Headers): Promise<Instructor> {
+  const instructor = await currentInstructor(db, headers);
+  if (instructor) return { id: instructor.id, name: instructor.name, email: instructor.email };
+  const learnerSession = await findSession(
+    db,
+    await sessionIdFrom(new Request('http://instructor.check/', { headers: { cookie: headers.get('cookie') ?? '' } })),
+  );
+  if (learnerSession) {
+    throw new HttpError(403, 'not-an-instructor', 'This page is for instructors. Sign in with an instructor account.');
+  }
+  throw new HttpError(401, 'not-signed-in', 'Sign in as an instructor to see this page.');
+}
+
+export interface OwnedCohort {
+  instructor: Instructor;
+  cohort: { id: string; name: string; joinCode: string; createdAt: Date };
+}
+
+const notYours = () =>
+  new HttpError(403, 'not-your-class', 'This class does not exist or belongs to another instructor.');
+
+/** The instructor and the class, when the class is theirs. Missing and foreign classes look the same. */
+export async function requireOwnedCohort(db: Db, headers: Headers, cohortId: unknown): Promise<OwnedCohort> {
+  const instructor = await requireInstructor(db, headers);
+  const id = parseOrThrow(idSchema, cohortId, ['cohortId']);
+  const cohort = await db.cohort.findFirst({
+    where: { id, ownerId: instructor.id },
+    select: { id: true, name: true, joinCode: true, createdAt: true },
+  });
+  if (!cohort) throw notYours();
+  return { instructor, cohort };
+}
+
+/** As requireOwnedCohort, and the learner must be enrolled in that class. */
+export async function requireLearnerInOwnedCohort(
+  db: Db,
+  headers: Headers,
+  cohortId: unknown,
+  learnerId: unknown,
+): Promise<OwnedCohort & { learner: { id: string; displayName: string | null } }> {
+  const owned = await requireOwnedCohort(db, headers, cohortId);
+  const id = parseOrThrow(idSchema, learnerId, ['learnerId']);
+  const enrollment = await db.enrollment.findUnique({
+    where: { cohortId_learnerId: { cohortId: owned.cohort.id, learnerId: id } },
+    select: { learner: { select: { id: true, displayName: true } } },
+  });
+  if (!enrollment) throw new HttpError(403, 'not-your-learner', 'This learner is not in this class.');
+  return { ...owned, learner: enrollment.learner };
+}

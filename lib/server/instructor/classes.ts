@@ -1,0 +1,68 @@
+import 'server-only';
+
+import { randomInt } from 'node:crypto';
+
+import { z } from 'zod';
+
+import type { Db } from '../db/client';
+import { isUniqueViolation } from '../db/errors';
+import { parseOrThrow } from '../http';
+import { createCohort } from '../learner-service';
+import { requireInstructor, requireOwnedCohort } from './access';
+
+export interface ClassSummary {
+  id: string;
+  name: string;
+  joinCode: string;
+  createdAt: Date;
+  learners: number;
+}
+
+/** The signed-in instructor's classes, newest first, with learner counts. */
+export async function listMyClasses(db: Db, headers: Headers): Promise<ClassSummary[]> {
+  const instructor = await requireInstructor(db, headers);
+  const cohorts = await db.cohort.findMany({
+    where: { ownerId: instructor.id },
+    orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
+    select: { id: true, name: true, joinCode: true, createdAt: true, _count: { select: { enrollments: true } } },
+  });
+  return cohorts.map(({ _count, ...cohort }) => ({ ...cohort, learners: _count.enrollments }));
+}
+
+export const classNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(80, 'must be at most 80 characters')
+  // eslint-disable-next-line no-control-regex
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters');
+
+export const createClassSchema = z.object({ name: classNameSchema }).strict();
+
+export async function createClass(db: Db, headers: Headers, input: unknown): Promise<{ id: string; joinCode: string }> {
+  const instructor = await requireInstructor(db, headers);
+  const { name } = parseOrThrow(createClassSchema, input);
+  return createCohort(db, { name, ownerId: instructor.id });
+}
+
+// Same alphabet and length as learner-service's join codes (no 0/O or 1/I/L to misread).
+const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const JOIN_CODE_LENGTH = 8;
+
+/** A new join code for the class; the old one stops working at once. Learners already in the class stay. */
+export async function rotateJoinCode(db: Db, headers: Headers, cohortId: unknown): Promise<{ joinCode: string }> {
+  const { cohort } = await requireOwnedCohort(db, headers, cohortId);
+  for (let tries = 0; tries < 5; tries++) {
+    const joinCode = Array.from(
+      { length: JOIN_CODE_LENGTH },
+      () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)],
+    ).join('');
+    try {
+      await db.cohort.update({ where: { id: cohort.id }, data: { joinCode }, select: { id: true } });
+      return { joinCode };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+  }
+  throw new Error('could not find an unused join code in 5 tries');
+}
