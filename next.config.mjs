@@ -1,9 +1,12 @@
 import { fileURLToPath } from 'node:url';
 
 import createMDX from '@next/mdx';
+import { PHASE_DEVELOPMENT_SERVER } from 'next/constants.js';
+
+import { securityHeaders } from './lib/security-headers.mjs';
 
 /** @type {import('next').NextConfig} */
-const nextConfig = {
+const baseConfig = {
   pageExtensions: ['ts', 'tsx', 'md', 'mdx'],
   // A separate build folder lets a second build (a benchmark, a parallel test run) coexist with the main one.
   distDir: process.env.NEXT_DIST_DIR ?? '.next',
@@ -28,4 +31,12 @@ const withMDX = createMDX({
   },
 });
 
-export default withMDX(nextConfig);
+// A function config, to know the phase: `next dev` needs 'unsafe-eval' in the CSP, production
+// builds must not have it (lib/security-headers.mjs, docs/decisions/006).
+export default function nextConfig(phase) {
+  const dev = phase === PHASE_DEVELOPMENT_SERVER;
+  return withMDX({
+    ...baseConfig,
+    headers: () => Promise.resolve([{ source: '/:path*', headers: securityHeaders({ dev }) }]),
+  });
+}

@@ -76,12 +76,15 @@ export class Tape {
   private values = new Float64Array(0);
   private partialA = new Float64Array(0);
   private partialB = new Float64Array(0);
-  /** Allocated with the node arrays: every node is recorded with adjoint 0 (see reverseSweep). */
+  /** Allocated and grown with the node arrays, so a sweep never allocates. */
   private adjoints: Float64Array = new Float64Array(0);
-  /** Adjoint slots below this index may hold numbers from an earlier sweep. */
-  private dirtyEnd = 0;
+  /** The last view handed out by backward(index). */
+  private adjointView: Float64Array = new Float64Array(0);
+  private adjointViewOf: Float64Array = new Float64Array(0);
   private tangents: Float64Array = new Float64Array(0);
   private readonly names = new Map<number, string[]>();
+  /** Largest named node index, or -1: lets reset() skip the names when only kept nodes have any. */
+  private highestNamed = -1;
   /**
    * Bumped by reset() and clear(): Values carry the epoch they were made in, so a Value that
    * outlived a reset is rejected instead of silently pointing at whatever node now sits at its
@@ -133,11 +136,13 @@ export class Tape {
    */
   reset(): void {
     const kept = this.keptSize;
-    if (this.names.size > 0) {
+    // O(1) unless nodes above the kept region were named (names of kept parameters stay).
+    if (this.highestNamed >= kept) {
       for (const index of [...this.names.keys()]) if (index >= kept) this.names.delete(index);
+      this.highestNamed = -1;
+      for (const index of this.names.keys()) if (index > this.highestNamed) this.highestNamed = index;
     }
     this.length = kept;
-    if (this.dirtyEnd > kept) this.dirtyEnd = kept;
     this.epoch++;
     this.derivativeVersion++;
   }
@@ -150,8 +155,8 @@ export class Tape {
     this.lastKeptStart = 0;
     this.lastKeptEpoch = -1;
     this.names.clear();
+    this.highestNamed = -1;
     this.length = 0;
-    this.dirtyEnd = 0;
     this.epoch++;
     this.derivativeVersion++;
   }
@@ -199,6 +204,7 @@ export class Tape {
 
   /** Attaches a display name to an existing node (a node may carry several). */
   nameNode(index: number, name: string): void {
+    if (index > this.highestNamed) this.highestNamed = index;
     const existing = this.names.get(index);
     if (existing === undefined) this.names.set(index, [name]);
     else if (!existing.includes(name)) existing.push(name);
@@ -509,7 +515,14 @@ export class Tape {
    */
   backward(output: number): Float64Array {
     this.reverseSweep(output);
-    return this.adjoints.subarray(0, output + 1);
+    // A loop that rebuilds a same-sized graph gets the same view back instead of a new object.
+    let view = this.adjointView;
+    if (view.length !== output + 1 || this.adjointViewOf !== this.adjoints) {
+      view = this.adjoints.subarray(0, output + 1);
+      this.adjointView = view;
+      this.adjointViewOf = this.adjoints;
+    }
+    return view;
   }
 
   /** Stores a node whose value and partials the caller computed. The capacity check is the only branch. */
@@ -522,7 +535,6 @@ export class Tape {
     this.values[index] = out;
     this.partialA[index] = da;
     this.partialB[index] = db;
-    this.adjoints[index] = 0;
     this.length = index + 1;
     return index;
   }
@@ -536,7 +548,6 @@ export class Tape {
     this.values[index] = out;
     this.partialA[index] = da;
     this.partialB[index] = 0;
-    this.adjoints[index] = 0;
     this.length = index + 1;
     return index;
   }
@@ -635,14 +646,10 @@ export class Tape {
     const parentB = this.parentB;
     const partialA = this.partialA;
     const partialB = this.partialB;
-    // Every node is recorded with adjoint 0, so only slots an earlier sweep wrote need zeroing:
-    // the kept region and, when backward runs twice without a reset, the earlier output's range.
-    const dirty = this.dirtyEnd < output ? this.dirtyEnd : output;
     // fill() is a builtin call whose fixed cost dominates on small graphs; a loop there.
-    if (dirty < 64) for (let i = 0; i < dirty; i++) adjoints[i] = 0;
-    else adjoints.fill(0, 0, dirty);
+    if (output < 64) for (let i = 0; i < output; i++) adjoints[i] = 0;
+    else adjoints.fill(0, 0, output);
     adjoints[output] = 1;
-    if (this.dirtyEnd <= output) this.dirtyEnd = output + 1;
     // Nodes below `floor` are inputs and constants: they receive adjoints but pass none on, so
     // the loop can stop there. With parameters kept (keep()) that is half of a chain's nodes.
     const kept = this.keptLength;
@@ -813,7 +820,6 @@ export class Tape {
     this.values[index] = value;
     this.partialA[index] = 0;
     this.partialB[index] = 0;
-    this.adjoints[index] = 0;
     this.length = index + 1;
     return index;
   }
@@ -847,7 +853,6 @@ function growInto<T extends Uint8Array | Int32Array | Float64Array>(target: T, s
   return target;
 }
 
-
 /**
  * A handle to one node of a Tape. Methods record a new node and return its handle; a plain
  * number operand is recorded as a constant node.
@@ -864,7 +869,9 @@ export class Value {
   ) {}
 
   get value(): number {
-    return this.tape.valueAt(this.tape.indexOf(this));
+    const tape = this.tape;
+    // own() rejects foreign and stale Values, so the index is known to exist.
+    return tape.valueOfIndex(tape.own(this));
   }
 
   /** Labels this node in traces and in Gradients.byName(); returns the same Value. */

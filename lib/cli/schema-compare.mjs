@@ -117,7 +117,12 @@ export async function describePostgres(client) {
   };
 }
 
-/** The migration.sql texts of a migrations folder, in Prisma's (name) order. */
+/**
+ * The migration.sql texts of a migrations folder, in Prisma's (name) order.
+ * @param {string} dir
+ * @param {string[]} names
+ * @returns {string[]}
+ */
 export function migrationScripts(dir, names) {
   return names.map((name) => readFileSync(path.join(dir, name, 'migration.sql'), 'utf8'));
 }
@@ -125,6 +130,9 @@ export function migrationScripts(dir, names) {
 /**
  * Compares the SQLite database the given migrations build with the one `schemaFile` describes.
  * Returns null when they match, or a short description of the first difference.
+ * @param {string} schemaFile
+ * @param {string[]} scripts
+ * @returns {string | null}
  */
 export function compareSqliteMigrations(schemaFile, scripts) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'autodidact-schema-'));
@@ -147,6 +155,10 @@ export function compareSqliteMigrations(schemaFile, scripts) {
 /**
  * Same comparison for PostgreSQL, on two scratch databases of the server at `adminUrl`
  * (created and dropped here). `applyMigrations(url)` migrates the first one.
+ * @param {string} adminUrl
+ * @param {string} schemaFile
+ * @param {(url: string) => Promise<unknown>} applyMigrations
+ * @returns {Promise<string | null>}
  */
 export async function comparePostgresMigrations(adminUrl, schemaFile, applyMigrations) {
   const suffix = `${process.pid}_${Date.now()}_${Math.floor(Math.random() * 1e6)}`;
@@ -188,7 +200,13 @@ export function withDatabase(url, database) {
   return parsed.toString();
 }
 
-/** null when equal, else "<path>: <from migrations> vs <from schema>" for the first difference. */
+/**
+ * null when equal, else "<path>: <from migrations> vs <from schema>" for the first difference.
+ * @param {unknown} fromMigrations
+ * @param {unknown} fromSchema
+ * @param {string} [where]
+ * @returns {string | null}
+ */
 export function firstDifference(fromMigrations, fromSchema, where = '') {
   if (JSON.stringify(fromMigrations) === JSON.stringify(fromSchema)) return null;
   if (Array.isArray(fromMigrations) && Array.isArray(fromSchema)) {

@@ -29,27 +29,55 @@ function median(samples: number[]): number {
  * Median wall times of `runs` calls each, after `warmup` unmeasured calls (JIT, buffer growth).
  * Engine and baseline runs alternate so that load from other processes hits both alike.
  */
-function timePair(
-  engine: () => void,
-  baseline: () => void,
-  warmup: number,
-  runs: number,
-): { engineMs: number; baselineMs: number } {
+const cpuMs = (): number => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
+
+interface Timing {
+  engineMs: number;
+  baselineMs: number;
+  /** Process CPU time: less sensitive than wall time to other processes on a shared machine. */
+  engineCpuMs: number;
+  baselineCpuMs: number;
+}
+
+/**
+ * Median wall (and CPU) times of `runs` calls each, after `warmup` unmeasured calls (JIT,
+ * buffer growth). Engine and baseline runs alternate so that load from other processes hits
+ * both alike.
+ */
+function timePair(engine: () => void, baseline: () => void, warmup: number, runs: number): Timing {
   for (let i = 0; i < warmup; i++) {
     engine();
     baseline();
   }
   const engineSamples: number[] = [];
   const baselineSamples: number[] = [];
+  const engineCpu: number[] = [];
+  const baselineCpu: number[] = [];
   for (let i = 0; i < runs; i++) {
+    let cpu = cpuMs();
     let start = performance.now();
     engine();
     engineSamples.push(performance.now() - start);
+    engineCpu.push(cpuMs() - cpu);
+    cpu = cpuMs();
     start = performance.now();
     baseline();
     baselineSamples.push(performance.now() - start);
+    baselineCpu.push(cpuMs() - cpu);
   }
-  return { engineMs: median(engineSamples), baselineMs: median(baselineSamples) };
+  return {
+    engineMs: median(engineSamples),
+    baselineMs: median(baselineSamples),
+    engineCpuMs: median(engineCpu),
+    baselineCpuMs: median(baselineCpu),
+  };
+}
+
+function cpuRatio(timing: Timing): number {
+  return round(timing.engineCpuMs / timing.baselineCpuMs, 2);
 }
 
 function relError(engine: number, baseline: number): number {
@@ -144,7 +172,8 @@ function residualTanhChain(): CaseResult {
     baseGradY0 = g;
   };
 
-  const { engineMs, baselineMs } = timePair(engine, baseline, 2, 7);
+  const timing = timePair(engine, baseline, 2, 7);
+  const { engineMs, baselineMs } = timing;
   const engineGradW = Float64Array.from(weightNodes, (node) => engineGrads[node]!);
   const maxErr = Math.max(maxRelError(engineGradW, baseGradW), relError(engineGrads[input]!, baseGradY0));
   return {
@@ -152,9 +181,11 @@ function residualTanhChain(): CaseResult {
     engine_ms: round(engineMs),
     baseline_ms: round(baselineMs),
     ratio: round(engineMs / baselineMs, 2),
+    cpu_ratio: cpuRatio(timing),
     max_rel_err: maxErr,
     steps,
     ops: 3 * steps,
+    note: '1e6 ops = 333,334 steps y <- y + tanh(w*y) of 3 tape ops each; the baseline runs the same steps',
     nodes: tape.size,
     ...engineMemory,
   };
@@ -201,7 +232,8 @@ function affineChain(): CaseResult {
     baseGrads[2 * steps + 1] = y;
   };
 
-  const { engineMs, baselineMs } = timePair(engine, baseline, 2, 9);
+  const timing = timePair(engine, baseline, 2, 9);
+  const { engineMs, baselineMs } = timing;
   const engineResult = new Float64Array(2 * steps + 2);
   for (let i = 0; i < steps; i++) {
     engineResult[2 * i] = engineGrads[scaleNodes[i]!]!;
@@ -214,6 +246,7 @@ function affineChain(): CaseResult {
     engine_ms: round(engineMs),
     baseline_ms: round(baselineMs),
     ratio: round(engineMs / baselineMs, 2),
+    cpu_ratio: cpuRatio(timing),
     max_rel_err: maxRelError(engineResult, baseGrads),
     steps,
     mul_add_ops: 2 * steps,
@@ -349,6 +382,7 @@ function mlp(): CaseResult {
     engine_ms: round(engineMs, 4),
     baseline_ms: round(baselineMs, 4),
     ratio: round(engineMs / baselineMs, 2),
+    cpu_ratio: cpuRatio(timing),
     max_rel_err: maxRelError(engineParameterGrads, baseGrads),
     nodes: tape.size,
     parameters: parameterCount,
@@ -370,17 +404,44 @@ function lessonNeuron(): CaseResult {
   const engineGradB = new Float64Array(repetitions);
   const engineLoss = new Float64Array(repetitions);
 
+  // Index API: each repetition resets the tape and records w, b, x -> w*x+b -> sigmoid -> BCE.
   const engine = (): void => {
     for (let i = 0; i < repetitions; i++) {
       const k = i & (poolSize - 1);
       tape.reset();
-      const w = tape.variable(ws[k]!);
-      const b = tape.variable(bs[k]!);
-      const loss = w.mul(xs[k]!).add(b).sigmoid().bce(ys[k]!);
+      const w = tape.pushInput(ws[k]!);
+      const b = tape.pushInput(bs[k]!);
+      const loss = tape.bce(
+        tape.sigmoid(tape.add(tape.mul(w, tape.pushConstant(xs[k]!)), b)),
+        tape.pushConstant(ys[k]!),
+      );
+      const grads = tape.backward(loss);
+      engineLoss[i] = tape.valueAt(loss);
+      engineGradW[i] = grads[w]!;
+      engineGradB[i] = grads[b]!;
+    }
+  };
+
+  // The Value API (what lesson code writes), used as in a training loop: w and b are recorded
+  // once and kept; each repetition resets the tape, sets their values and records the rest.
+  const valueTape = new Tape(64);
+  const valueGradW = new Float64Array(repetitions);
+  const valueGradB = new Float64Array(repetitions);
+  const valueLoss = new Float64Array(repetitions);
+  const wValue = valueTape.variable(0, 'w');
+  const bValue = valueTape.variable(0, 'b');
+  valueTape.keep();
+  const valueEngine = (): void => {
+    for (let i = 0; i < repetitions; i++) {
+      const k = i & (poolSize - 1);
+      valueTape.reset();
+      valueTape.setInput(wValue, ws[k]!);
+      valueTape.setInput(bValue, bs[k]!);
+      const loss = wValue.mul(xs[k]!).add(bValue).sigmoid().bce(ys[k]!);
       const grads = backward(loss);
-      engineLoss[i] = loss.value;
-      engineGradW[i] = grads.grad(w);
-      engineGradB[i] = grads.grad(b);
+      valueLoss[i] = loss.value;
+      valueGradW[i] = grads.grad(wValue);
+      valueGradB[i] = grads.grad(bValue);
     }
   };
 
@@ -409,20 +470,30 @@ function lessonNeuron(): CaseResult {
     }
   };
 
-  const { engineMs, baselineMs } = timePair(engine, baseline, 1, 7);
+  const timing = timePair(engine, baseline, 1, 7);
+  const { engineMs, baselineMs } = timing;
+  const valueTiming = timePair(valueEngine, baseline, 1, 7);
   return {
     case: 'lesson-neuron-bce-1e6',
     engine_ms: round(engineMs),
     baseline_ms: round(baselineMs),
     ratio: round(engineMs / baselineMs, 2),
+    cpu_ratio: cpuRatio(timing),
     // The engine reaches a - y through the chain rule, so a few ulps of rounding are expected.
     max_rel_err: Math.max(
       maxRelError(engineGradW, baseGradW),
       maxRelError(engineGradB, baseGradB),
       maxRelError(engineLoss, baseLoss),
+      maxRelError(valueGradW, baseGradW),
+      maxRelError(valueGradB, baseGradB),
+      maxRelError(valueLoss, baseLoss),
     ),
+    value_api_ms: round(valueTiming.engineMs),
+    value_api_ratio: round(valueTiming.engineMs / valueTiming.baselineMs, 2),
+    value_api_cpu_ratio: cpuRatio(valueTiming),
     repetitions,
     nodes_per_repetition: tape.size,
+    value_api_nodes_per_repetition: valueTape.size,
   };
 }
 

@@ -14,6 +14,7 @@
  * 12.3-12.8 produce (their @paulirish/trace_engine asks for third-party-web@"latest").
  */
 import { spawn } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, distDir, median, root, startServer } from './bench-server';
@@ -120,7 +121,10 @@ async function main() {
   ) as Record<(typeof PAGES)[number]['name'], Omit<RunFigures, never>>;
   const lcpRatio = summary.lesson.lcpMs / summary.home.lcpMs;
 
-  console.log(`\n# Lighthouse, mobile, medians of ${RUNS} runs (build ${distDir})\n`);
+  console.log(
+    `\n# Lighthouse, mobile, medians of ${RUNS} runs (build ${distDir}, ` +
+      `load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${cpus().length} cores)\n`,
+  );
   console.log('| page | score (>= 95) | LCP | CLS (<= 0.01) | TBT | FCP | LCP element |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const { name } of PAGES) {

@@ -32,7 +32,8 @@ async function expectMatchesEngine(widget: Locator, loss: 'sq' | 'bce' = 'sq') {
   for (const name of ['x', 'w', 'b', 'y']) env[name] = Number(await widget.getByLabel(`${name} value`).inputValue());
   const run = neuron(loss).run(env);
   for (const name of ['z', 'a', 'L']) expect(await nodeNumber(widget, name, 'data-value')).toBe(run.values[name]);
-  for (const name of ['w', 'x', 'b', 'z', 'a']) expect(await nodeNumber(widget, name, 'data-grad')).toBe(run.nodeGradients[name]);
+  for (const name of ['w', 'x', 'b', 'z', 'a'])
+    expect(await nodeNumber(widget, name, 'data-grad')).toBe(run.nodeGradients[name]);
   expect(await nodeNumber(widget, 'w', 'data-grad')).toBe(run.gradients.w);
   return env;
 }
@@ -213,7 +214,9 @@ test.describe('blame along paths', () => {
     await expect(widget.locator('[data-path-count]')).toHaveAttribute('data-path-count', '1');
     const sum = Number(await widget.locator('[data-paths-sum]').getAttribute('data-paths-sum'));
     expect(sum).toBeCloseTo(neuronRun.gradients.w!, 15);
-    expect(Number(await widget.locator('[data-paths-sum]').getAttribute('data-engine-grad'))).toBe(neuronRun.gradients.w);
+    expect(Number(await widget.locator('[data-paths-sum]').getAttribute('data-engine-grad'))).toBe(
+      neuronRun.gradients.w,
+    );
 
     await widget.getByRole('radio', { name: /reused node/ }).check();
     await expect(widget.getByRole('radio', { name: 'a', exact: true })).toBeChecked();
@@ -221,9 +224,9 @@ test.describe('blame along paths', () => {
     const reusedRun = compile(reused.source).run(reused.env);
     await expect(widget.locator('[data-path-count]')).toHaveAttribute('data-path-count', '2');
     await widget.getByRole('button', { name: 'Just show me' }).click();
-    const products = await widget.locator('[data-path-product]').evaluateAll((items) =>
-      items.map((item) => Number(item.getAttribute('data-path-product'))),
-    );
+    const products = await widget
+      .locator('[data-path-product]')
+      .evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-path-product'))));
     expect(products.sort((p, q) => p - q)).toEqual([1, reused.env.z]);
     expect(Number(await widget.locator('[data-paths-sum]').getAttribute('data-paths-sum'))).toBe(
       reusedRun.nodeGradients.a,

@@ -20,7 +20,11 @@ export function ClassNav({
           <Link href="/instructor">Your classes</Link>
         </li>
         <li>
-          {current === 'overview' ? <span aria-current="page">{cohort.name}</span> : <Link href={base}>{cohort.name}</Link>}
+          {current === 'overview' ? (
+            <span aria-current="page">{cohort.name}</span>
+          ) : (
+            <Link href={base}>{cohort.name}</Link>
+          )}
         </li>
         {current === 'questions' ? (
           <li>

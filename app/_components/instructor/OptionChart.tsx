@@ -11,14 +11,15 @@ export interface ChartBar {
 }
 
 /**
- * A horizontal bar chart (recharts). Decorative for screen readers: the same numbers are in the
+ * A horizontal bar chart (recharts). Decorative for screen readers and keyboards (no focusable
+ * accessibility layer inside aria-hidden): the same numbers are in the
  * table beside it, so the chart is hidden from assistive technology rather than read twice.
  */
 export function BarsChart({ bars, valueLabel }: { bars: ChartBar[]; valueLabel: string }) {
   return (
     <div className={styles.chart} aria-hidden="true">
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={bars} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 8 }}>
+        <BarChart accessibilityLayer={false} data={bars} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="var(--border)" />
           <XAxis type="number" allowDecimals={false} stroke="var(--fg-muted)" tick={{ fill: 'var(--fg-muted)' }} />
           <YAxis

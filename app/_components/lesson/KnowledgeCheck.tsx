@@ -2,7 +2,7 @@ import { graphPractice, knowledgeCheck } from '@/content/lessons/chain-rule-comp
 import { ProgressPanel } from '@/app/_components/progress/ProgressPanel';
 import { SectionViewTracker } from '@/app/_components/progress/SectionViewTracker';
 import { ChoiceQuestion } from '@/app/_components/quiz/ChoiceQuestion';
-import { renderInlineMath } from '@/app/_components/quiz/math';
+import { inlineMathAsText, renderInlineMath } from '@/app/_components/quiz/math';
 import { NumericQuestion } from '@/app/_components/quiz/NumericQuestion';
 import styles from '@/app/_components/quiz/quiz.module.css';
 import { QuizProvider } from '@/app/_components/quiz/QuizProvider';
@@ -50,7 +50,11 @@ export function KnowledgeCheck() {
                 id={question.id}
                 number={knowledgeCheck.length + index + 1}
                 promptHtml={renderInlineMath(question.prompt)}
-                parts={question.parts.map((part) => ({ id: part.id, labelHtml: renderInlineMath(part.label) }))}
+                parts={question.parts.map((part) => ({
+                  id: part.id,
+                  labelHtml: renderInlineMath(part.label),
+                  labelText: inlineMathAsText(part.label),
+                }))}
               />
             </li>
           ))}

@@ -12,7 +12,7 @@ export interface NumericQuestionProps {
   id: string;
   number: number;
   promptHtml: string;
-  parts: { id: string; labelHtml: string }[];
+  parts: { id: string; labelHtml: string; labelText: string }[];
 }
 
 const GIVEN_LABELS: Record<string, string> = { x: 'x', w: 'w', b: 'b', y: 'y', eta: 'η' };
@@ -80,6 +80,7 @@ export function NumericQuestion({ id, number, promptHtml, parts }: NumericQuesti
                 </label>
                 <input
                   id={`${id}-${part.id}`}
+                  aria-label={part.labelText}
                   className={styles.input}
                   type="text"
                   inputMode="decimal"

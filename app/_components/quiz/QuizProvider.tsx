@@ -7,6 +7,8 @@ import type { MasteryView } from '@/lib/quiz/mastery';
 import type { QuestionView } from '@/lib/quiz/views';
 import type { LearnerView, LessonState, SubmissionOutcome } from '@/lib/server/quiz-service';
 
+import styles from './quiz.module.css';
+
 /**
  * The learner's quiz state in the browser. The static page carries prompts only; after
  * hydration this loads the learner's options, numbers, attempts and mastery. Answers are kept
@@ -220,5 +222,17 @@ export function QuizProvider({ lessonSlug, children }: { lessonSlug: string; chi
     }),
     [status, questions, mastery, learner, pending, errors, load, submit, retryNow],
   );
-  return <QuizContext.Provider value={value}>{children}</QuizContext.Provider>;
+  return (
+    <QuizContext.Provider value={value}>
+      {status === 'error' ? (
+        <div role="alert" className={styles.loadError}>
+          <p>Your quiz could not be loaded: the server did not answer.</p>
+          <button type="button" className={styles.button} onClick={value.reload}>
+            Try again
+          </button>
+        </div>
+      ) : null}
+      {children}
+    </QuizContext.Provider>
+  );
 }

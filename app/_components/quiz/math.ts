@@ -23,3 +23,22 @@ export function renderInlineMath(text: string): string {
     )
     .join('');
 }
+
+const TEX_SYMBOLS: Record<string, string> = { partial: '∂', eta: 'η', sigma: 'σ', to: '→', cdot: '·', times: '×' };
+
+/**
+ * The same text as plain Unicode, for accessible names: assistive technology reads KaTeX's
+ * MathML, but some checkers (and older screen readers) only take plain text.
+ */
+export function inlineMathAsText(text: string): string {
+  return text
+    .replace(/\$([^$]+)\$/g, (_, tex: string) =>
+      tex
+        .replace(/\\([a-zA-Z]+)/g, (match, name: string) => TEX_SYMBOLS[name] ?? match)
+        .replace(/[{}]/g, '')
+        .replace(/\s*\/\s*/g, '/')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
+    .trim();
+}

@@ -98,7 +98,7 @@ function GraphViewImpl({
   showGrads = true,
   onEdgeHover,
   onNodeFocus,
-  minScale = 0.8,
+  minScale = 0.9,
 }: GraphViewProps) {
   const byId = new Map(trace.nodes.map((node) => [node.id, node]));
   const anyHighlight = (highlightEdges?.size ?? 0) > 0;

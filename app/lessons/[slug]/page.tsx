@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 
+import { KatexFontPreload } from '@/app/_components/lesson/KatexFontPreload';
 import { TableOfContents } from '@/app/_components/TableOfContents';
 import { LESSON_SLUGS, isLessonSlug } from '@/lib/content/catalog';
 import { loadLesson } from '@/lib/server/lessons';
@@ -28,6 +29,7 @@ export default async function LessonPage({ params }: LessonPageProps) {
   const { frontmatter, toc, Content } = await loadLesson(slug);
   return (
     <div className="lesson-layout">
+      <KatexFontPreload />
       <TableOfContents entries={toc} />
       <article className="lesson prose" aria-labelledby="lesson-title">
         <header className="lesson-header">

@@ -107,7 +107,7 @@ async function selectPage(
       WHERE r."learnerId" = m.id AND r."questionId" IN (${ids})
         AND r.attempt = (SELECT MAX(r2.attempt) FROM "Response" r2
                          WHERE r2."learnerId" = r."learnerId" AND r2."questionId" = r."questionId"))
-      / ${Math.max(1, questions.ids.length)}.0)`;
+      * 1.0 / ${Math.max(1, questions.ids.length)})`;
   const stuckSkills = Prisma.sql`COALESCE(st.skills, 0)`;
 
   const needsStuck = query.stuck || query.sort === 'stuck';

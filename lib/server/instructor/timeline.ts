@@ -5,6 +5,7 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
+import { inlineMathAsText } from '@/app/_components/quiz/math';
 import { buildTimeline, type AnswerRow, type ProgressEventRow, type TimelineEntry } from '@/lib/analytics/timeline';
 import { isLessonSlug } from '@/lib/content/catalog';
 import { extractToc } from '@/lib/content/headings';
@@ -163,7 +164,8 @@ export function answerRow(
     id: row.id,
     at: row.createdAt,
     questionId: row.questionId,
-    questionPrompt: found?.question.prompt ?? null,
+    // Plain text: the summary is a sentence, and TeX source would read as noise.
+    questionPrompt: found ? inlineMathAsText(found.question.prompt) : null,
     attemptNumber: row.attempt,
     score: row.score,
     response: found ? answerText(found.question, row.learnerId, row.variant, answer) : null,

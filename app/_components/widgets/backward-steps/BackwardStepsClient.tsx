@@ -119,7 +119,7 @@ export function BackwardStepsClient({ id, layouts, lhsHtml, factors }: BackwardS
         <span className={styles.visuallyHidden}>dL/dw equals the product of</span>
         {factors.map((factor, index) => {
           const factorStep = stepOfEdge.get(factor.edge) ?? 0;
-          const reached = step >= factorStep;
+          const reached = step >= factorStep || revealed;
           const active = highlight.has(factor.edge);
           return (
             <span key={factor.edge} className={styles.factorWrap}>

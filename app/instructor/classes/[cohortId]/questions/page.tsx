@@ -4,6 +4,7 @@ import { ClassNav } from '@/app/_components/instructor/ClassNav';
 import { duration, fixed, percent, statistic } from '@/app/_components/instructor/format';
 import styles from '@/app/_components/instructor/instructor.module.css';
 import { BarsChart } from '@/app/_components/instructor/OptionChart';
+import { renderInlineMath } from '@/app/_components/quiz/math';
 import type { ItemFlag } from '@/lib/analytics/item-statistics';
 import { questionAnalysis, type QuestionReport } from '@/lib/server/instructor/analysis';
 import { withInstructor } from '@/lib/server/instructor/next';
@@ -42,7 +43,8 @@ function QuestionCard({ report, number }: { report: QuestionReport; number: numb
   return (
     <section className={styles.question} aria-labelledby={headingId} data-question-id={question.id}>
       <h3 id={headingId}>
-        Q{number}. {question.prompt}
+        Q{number}. {/* renderInlineMath escapes everything outside $…$ and typesets the rest with KaTeX. */}
+        <span dangerouslySetInnerHTML={{ __html: renderInlineMath(question.prompt) }} />
       </h3>
       <p className={styles.muted}>
         {question.kind} · skill: {question.skill} · id <code>{question.id}</code>
