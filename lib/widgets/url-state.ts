@@ -10,8 +10,8 @@
  * Only values that differ from the default are written, so a fresh widget adds nothing.
  *
  * The validators are small hand-written checks rather than zod: this module ships to the
- * browser, and even zod/mini costs ~4.5 kB gzipped, a third of the budget for all widgets and
- * the engine together (docs/decisions/003-widget-architecture.md).
+ * browser, and even zod/mini costs ~3.8 kB gzipped, near a third of the budget for all the
+ * widgets and the engine together (docs/decisions/003-widget-architecture.md).
  */
 
 export interface NumberField {

@@ -59,7 +59,7 @@ async function givens(question: Locator): Promise<Record<string, number>> {
 
 async function loaded(page: Page) {
   await page.goto(LESSON);
-  await expect(page.locator('[data-quiz="knowledge-check"]').getByRole('radio')).toHaveCount(9);
+  await expect(page.locator('[data-quiz="knowledge-check"]').getByRole('radio')).toHaveCount(9, { timeout: 20_000 });
 }
 
 test('nothing the page or the API sends before answering contains a key, explanation or option id', async ({
@@ -155,5 +155,6 @@ test('an answer submitted without a connection is shown as pending and sent when
   // Reloading keeps the answer: it is re-sent from this device once the server is reachable.
   await page.unroute('**/api/quiz/answers');
   await page.reload();
-  await expect(first.getByRole('status')).toContainText('Correct.');
+  // Hydration, the state request and the re-sent answer, on a busy machine.
+  await expect(first.getByRole('status')).toContainText('Correct.', { timeout: 20_000 });
 });

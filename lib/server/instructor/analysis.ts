@@ -74,23 +74,32 @@ async function aggregates(db: Db, cohortId: string, questions: readonly PublicQu
   const ids = Prisma.join(questions.map((q) => q.id));
   const choiceQuestions = questions.filter((q) => q.kind === 'single-choice');
   const choiceIds = choiceQuestions.length > 0 ? Prisma.join(choiceQuestions.map((q) => q.id)) : Prisma.sql`NULL`;
+  const numericQuestions = questions.filter((q) => q.kind !== 'single-choice');
+  const numericIds = numericQuestions.length > 0 ? Prisma.join(numericQuestions.map((q) => q.id)) : Prisma.sql`NULL`;
   const cohortResponses = Prisma.sql`"Enrollment" e JOIN "Response" r ON r."learnerId" = e."learnerId"
     WHERE e."cohortId" = ${cohortId} AND r."questionId" IN (${ids})`;
   const elapsed = msBetween(provider, Prisma.sql`first_right`, Prisma.sql`first_at`);
 
-  const [pairRows, countRows, optionRows, unmappedRows, misconceptionRows, timingRows] = await Promise.all([
-    // First attempts (attempt 1 is always the earliest: attempts are numbered in order). The rest
-    // score is rounded to 1e-6 so float sums of the same marks group together.
-    db.$queryRaw<{ qid: string; x: unknown; rest_micro: unknown; n: unknown }[]>`
-      WITH first AS (SELECT r."learnerId" AS lid, r."questionId" AS qid, r.score AS x FROM ${cohortResponses} AND r.attempt = 1),
-           totals AS (SELECT lid, SUM(x) AS total FROM first GROUP BY lid)
-      SELECT f.qid AS qid, f.x AS x, ROUND((t.total - f.x) * 1000000) AS rest_micro, COUNT(*) AS n
-      FROM first f JOIN totals t ON t.lid = f.lid
-      GROUP BY f.qid, f.x, ROUND((t.total - f.x) * 1000000)`,
-    db.$queryRaw<{ qid: string; attempts: unknown; ever_correct: unknown }[]>`
-      SELECT r."questionId" AS qid, COUNT(*) AS attempts,
-             COUNT(DISTINCT CASE WHEN r.score >= 1 THEN r."learnerId" END) AS ever_correct
-      FROM ${cohortResponses} GROUP BY r."questionId"`,
+  const [passRows, optionRows, unmappedRows, misconceptionRows] = await Promise.all([
+    // One pass over the class's responses in index order (learner, question: the covering index
+    // on Response), materialised once as one row per learner and question, then two small
+    // tables from it: (item score, rest-of-quiz score) pairs per question, and per question a
+    // histogram of seconds from first try to first correct answer (NULL: never correct) with
+    // attempts summed. Attempt 1 is the earliest: attempts are numbered in order. Rest scores
+    // are rounded to 1e-6 so float sums of the same marks group together.
+    db.$queryRaw<{ kind: string; qid: string; x: unknown; value: unknown; n: unknown; attempts: unknown }[]>`
+      WITH per_learner AS MATERIALIZED (
+        SELECT r."learnerId" AS lid, r."questionId" AS qid, COUNT(*) AS attempts,
+               MIN(CASE WHEN r.attempt = 1 THEN r.score END) AS x,
+               MIN(r."createdAt") AS first_at, MIN(CASE WHEN r.score >= 1 THEN r."createdAt" END) AS first_right
+        FROM ${cohortResponses} GROUP BY r."learnerId", r."questionId"
+      ), totals AS (SELECT lid, SUM(x) AS total FROM per_learner GROUP BY lid)
+      SELECT 'pair' AS kind, p.qid AS qid, p.x AS x, ROUND((t.total - p.x) * 1000000) AS value, COUNT(*) AS n, 0 AS attempts
+      FROM per_learner p JOIN totals t ON t.lid = p.lid WHERE p.x IS NOT NULL
+      GROUP BY p.qid, p.x, ROUND((t.total - p.x) * 1000000)
+      UNION ALL
+      SELECT 'time' AS kind, qid, NULL AS x, ROUND(${elapsed} / 1000.0) AS value, COUNT(*) AS n, SUM(attempts) AS attempts
+      FROM per_learner GROUP BY qid, ROUND(${elapsed} / 1000.0)`,
     db.$queryRaw<{ qid: string; option_id: string; n: unknown }[]>`
       SELECT r."questionId" AS qid, r."selectedOptionId" AS option_id, COUNT(*) AS n
       FROM ${cohortResponses} AND r.attempt = 1 AND r."questionId" IN (${choiceIds}) AND r."selectedOptionId" IS NOT NULL
@@ -108,18 +117,9 @@ async function aggregates(db: Db, cohortId: string, questions: readonly PublicQu
               Prisma.sql`COUNT(DISTINCT CASE WHEN r.grading LIKE ${misconceptionPattern(id)} THEN r."learnerId" END) AS ${Prisma.raw(`m${index}`)}`,
           ),
         )}
-      FROM ${cohortResponses} AND r.score < 1 AND r.grading LIKE ${'%"misconception":"%'}
+      FROM ${cohortResponses} AND r."questionId" IN (${numericIds}) AND r.score < 1
+        AND r.grading LIKE ${'%"misconception":"%'}
       GROUP BY r."questionId"`,
-    // Per learner: first try and first correct answer; then a histogram to the second.
-    db.$queryRaw<{ qid: string; seconds: unknown; n: unknown }[]>`
-      WITH per_learner AS (
-        SELECT r."questionId" AS qid, r."learnerId" AS lid, MIN(r."createdAt") AS first_at,
-               MIN(CASE WHEN r.score >= 1 THEN r."createdAt" END) AS first_right
-        FROM ${cohortResponses} GROUP BY r."questionId", r."learnerId"
-      )
-      SELECT qid, ROUND(${elapsed} / 1000.0) AS seconds, COUNT(*) AS n
-      FROM per_learner WHERE first_right IS NOT NULL
-      GROUP BY qid, ROUND(${elapsed} / 1000.0)`,
   ]);
 
   const result: Aggregates = {
@@ -130,11 +130,9 @@ async function aggregates(db: Db, cohortId: string, questions: readonly PublicQu
     misconceptions: new Map(),
     secondsToCorrect: new Map(),
   };
-  for (const row of pairRows) push(result.pairs, row.qid, [num(row.x), num(row.rest_micro) / 1e6, num(row.n)]);
-  for (const row of countRows) {
-    result.attempts.set(row.qid, num(row.attempts));
-    result.everCorrect.set(row.qid, num(row.ever_correct));
-  }
+  const pairRows = passRows.filter((row) => row.kind === 'pair');
+  const timingRows = passRows.filter((row) => row.kind === 'time');
+  for (const row of pairRows) push(result.pairs, row.qid, [num(row.x), num(row.value) / 1e6, num(row.n)]);
   const tally = (qid: string, optionId: string, n: number) => {
     const options = result.options.get(qid) ?? new Map<string, number>();
     options.set(optionId, (options.get(optionId) ?? 0) + n);
@@ -165,7 +163,9 @@ async function aggregates(db: Db, cohortId: string, questions: readonly PublicQu
     result.misconceptions.set(qid, counts);
   }
   for (const row of timingRows) {
-    const seconds = numOrNull(row.seconds);
+    result.attempts.set(row.qid, (result.attempts.get(row.qid) ?? 0) + num(row.attempts));
+    const seconds = numOrNull(row.value);
+    if (seconds !== null) result.everCorrect.set(row.qid, (result.everCorrect.get(row.qid) ?? 0) + num(row.n));
     // Negative spans would mean clock trouble; the pure function drops them too.
     if (seconds !== null && seconds >= 0) push(result.secondsToCorrect, row.qid, [seconds, num(row.n)]);
   }

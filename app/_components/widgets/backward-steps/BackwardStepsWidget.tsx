@@ -7,7 +7,8 @@ import katex from 'katex';
 
 import { neuronLayouts } from '../server/lesson-graphs';
 
-import { BackwardStepsClient, type Factor } from './BackwardStepsClient';
+import type { Factor } from './BackwardStepsClient';
+import { BackwardStepsLazy } from './BackwardStepsLazy';
 
 const tex = (source: string) => katex.renderToString(source, { output: 'html', throwOnError: true, strict: true });
 
@@ -30,7 +31,7 @@ export function BackwardStepsWidget({ id = 'bs' }: { id?: string }) {
     html: tex(`\\frac{\\partial ${to}}{\\partial ${from}}`),
   }));
   return (
-    <BackwardStepsClient
+    <BackwardStepsLazy
       id={id}
       layouts={layouts}
       lhsHtml={tex('\\frac{\\partial L}{\\partial w} =')}

@@ -188,7 +188,8 @@ export function BlamePathsClient({ id, layouts }: BlamePathsClientProps) {
           locked={locked.has('predict')}
         >
           <p data-paths-sum={String(sum)} data-engine-grad={String(engineGrad)}>
-            Sum over {paths.length === 1 ? 'the one path' : paths.length === 2 ? 'both paths' : `all ${paths.length} paths`}:{' '}
+            Sum over{' '}
+            {paths.length === 1 ? 'the one path' : paths.length === 2 ? 'both paths' : `all ${paths.length} paths`}:{' '}
             <strong className={styles.backwardNumber}>{formatNumber(sum)}</strong>. The engine&rsquo;s ∂L/∂
             {picked.name} is {formatNumber(engineGrad)}
             {Math.abs(sum - engineGrad) <= 1e-12 * Math.max(1, Math.abs(engineGrad)) ? ': they agree.' : '.'}

@@ -6,12 +6,12 @@ import { LESSON_NEURON } from '@/lib/autodiff/examples';
 
 import { NEURON_ENV, REUSED_NODE, layoutOf } from '../server/lesson-graphs';
 
-import { BlamePathsClient } from './BlamePathsClient';
+import { BlamePathsLazy } from './BlamePathsLazy';
 
 export function BlamePathsWidget({ id = 'bp' }: { id?: string }) {
   const layouts = {
     neuron: layoutOf(LESSON_NEURON.squaredError, NEURON_ENV, { edgeLabels: true }),
     reused: layoutOf(REUSED_NODE.source, REUSED_NODE.env, { edgeLabels: true }),
   };
-  return <BlamePathsClient id={id} layouts={layouts} />;
+  return <BlamePathsLazy id={id} layouts={layouts} />;
 }

@@ -127,8 +127,8 @@ function Update({
       {params.map((name) => (
         <p key={name} className={styles.updateLine} data-param={name}>
           <span className={styles.math}>{name}</span> ← <span className={styles.math}>{name}</span> − η · ∂L/∂
-          <span className={styles.math}>{name}</span> = {formatNumber(record.before[name]!, 5)} − {formatNumber(eta)} × (
-          <span className={shared.backwardNumber}>{formatNumber(record.gradients[name]!)}</span>) ={' '}
+          <span className={styles.math}>{name}</span> = {formatNumber(record.before[name]!, 5)} − {formatNumber(eta)} ×
+          (<span className={shared.backwardNumber}>{formatNumber(record.gradients[name]!)}</span>) ={' '}
           <strong>{formatNumber(record.after[name]!, 5)}</strong>
         </p>
       ))}

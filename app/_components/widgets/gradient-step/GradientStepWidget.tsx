@@ -1,12 +1,13 @@
 /**
  * Widget 6, one gradient step (server wrapper): the neuron's graph is laid out on the server,
- * the client widget only re-runs the compiled program. In MDX: <GradientStepWidget /> (optional
+ * the client widget only re-runs the compiled program, and its code loads after the page's own
+ * scripts (lazyWidget). In MDX: <GradientStepWidget /> (optional
  * `id`, the URL prefix, default `gs`).
  */
 import { neuronLayouts } from '../server/lesson-graphs';
 
-import { GradientStepClient } from './GradientStepClient';
+import { GradientStepLazy } from './GradientStepLazy';
 
 export function GradientStepWidget({ id = 'gs' }: { id?: string }) {
-  return <GradientStepClient id={id} layouts={neuronLayouts()} />;
+  return <GradientStepLazy id={id} layouts={neuronLayouts()} />;
 }

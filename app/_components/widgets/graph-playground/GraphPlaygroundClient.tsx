@@ -362,7 +362,6 @@ export function GraphPlaygroundClient({ id, initial }: GraphPlaygroundClientProp
               edgeLabels={edgeLabels}
               label="Your program's computational graph"
               output={output}
-              minScale={0.7}
             />
             <GraphLegend output={output} />
           </>

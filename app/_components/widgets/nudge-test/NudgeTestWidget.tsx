@@ -1,12 +1,13 @@
 /**
  * Widget 4, the nudge test (server wrapper): passes the neuron's server-computed layouts for
- * the text alternative (the node table). In MDX: <NudgeTestWidget /> (optional `id`, the URL
+ * the text alternative (the node table); the widget's code loads after the page's own scripts
+ * (lazyWidget). In MDX: <NudgeTestWidget /> (optional `id`, the URL
  * prefix, default `nt`).
  */
 import { neuronLayouts } from '../server/lesson-graphs';
 
-import { NudgeTestClient } from './NudgeTestClient';
+import { NudgeTestLazy } from './NudgeTestLazy';
 
 export function NudgeTestWidget({ id = 'nt' }: { id?: string }) {
-  return <NudgeTestClient id={id} layouts={neuronLayouts()} />;
+  return <NudgeTestLazy id={id} layouts={neuronLayouts()} />;
 }

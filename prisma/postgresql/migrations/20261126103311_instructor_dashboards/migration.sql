@@ -98,6 +98,9 @@ CREATE INDEX "AuthVerification_identifier_idx" ON "AuthVerification"("identifier
 CREATE UNIQUE INDEX "SetupToken_tokenHash_key" ON "SetupToken"("tokenHash");
 
 -- CreateIndex
+CREATE INDEX "Response_learnerId_questionId_attempt_score_createdAt_idx" ON "Response"("learnerId", "questionId", "attempt", "score", "createdAt");
+
+-- CreateIndex
 CREATE INDEX "ProgressEvent_learnerId_type_target_idx" ON "ProgressEvent"("learnerId", "type", "target");
 
 -- AddForeignKey

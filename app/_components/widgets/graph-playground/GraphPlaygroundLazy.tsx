@@ -1,0 +1,16 @@
+'use client';
+
+import { lazyWidget } from '../lazyWidget';
+
+import type { GraphPlaygroundClient } from './GraphPlaygroundClient';
+
+// The widget's code loads after the page's own scripts; the server still renders its first frame.
+export const GraphPlaygroundLazy = lazyWidget(
+  () => import('./GraphPlaygroundClient').then((m) => m.GraphPlaygroundClient),
+  typeof window === 'undefined'
+    ? // Server only (see lazyWidget): compiled out of the browser bundle.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require('./GraphPlaygroundClient') as { GraphPlaygroundClient: typeof GraphPlaygroundClient })
+        .GraphPlaygroundClient
+    : undefined,
+);
