@@ -63,10 +63,22 @@ const BCE_LOGITS_CODE = BCE_LOGITS.code;
  * Op codes stay below the flag (see ops.ts), so `opcode & OPCODE_MASK` is the op's code.
  */
 const STORED_PARTIALS = 0x40;
+/**
+ * add's and sub's partials are constants: the table declares them as functions of no
+ * argument (`() => 1`), so they are evaluated once here rather than per node.
+ */
+function constantPartial(partial: (a: number, b: number, out: number) => number): number {
+  if (partial.length !== 0) throw new Error('expected a constant partial (a function of no arguments)');
+  return partial(0, 0, 0);
+}
+const ADD_DA = constantPartial(ADD.da);
+const ADD_DB = constantPartial(ADD.db);
+const SUB_DA = constantPartial(SUB.da);
+const SUB_DB = constantPartial(SUB.db);
 const OPCODE_MASK = 0x3f;
 /** 1 for op codes whose partials are derived from values rather than stored. */
 const DERIVED_PARTIALS = new Uint8Array(256);
-for (const code of [ADD_CODE, SUB_CODE, MUL_CODE, NEG_CODE, EXP_CODE, SIGMOID_CODE, TANH_CODE, RELU_CODE]) {
+for (const code of [ADD_CODE, SUB_CODE, NEG_CODE, EXP_CODE, SIGMOID_CODE, TANH_CODE, RELU_CODE]) {
   DERIVED_PARTIALS[code] = 1;
 }
 for (const definition of OPS_BY_CODE) {
@@ -429,12 +441,9 @@ export class Tape {
     const x = this.operand(a);
     const y = this.operand(b);
     const out = MUL.value(x, y);
-    const constantA = opcodes[a] === OP_CONSTANT;
-    const constantB = opcodes[b] === OP_CONSTANT;
-    if (!(constantA || constantB)) return this.putDerived(MUL_CODE, a, b, out);
-    const da = constantA ? 0 : MUL.da(x, y, out);
-    const db = constantB ? 0 : MUL.db(x, y, out);
-    return this.put2(MUL_CODE | STORED_PARTIALS, a, b, out, da, db);
+    const da = opcodes[a] === OP_CONSTANT ? 0 : MUL.da(x, y, out);
+    const db = opcodes[b] === OP_CONSTANT ? 0 : MUL.db(x, y, out);
+    return this.put2(MUL_CODE, a, b, out, da, db);
   }
 
   div(a: number, b: number): number {
@@ -827,25 +836,48 @@ export class Tape {
       // When no other consumer wrote to node i (the usual case in a chain), 0 + carry is carry:
       // skipping that addition takes it off the loop-carried dependency chain. Adjoints are
       // never -0, so storing +0 for a zero g matches the former `adjoints[i] = 0 + carry`.
-      const g = adjoints[i]! + carry;
+      const own = adjoints[i]!;
+      const g = own === 0 ? carry : own + carry;
       carry = 0;
+      if (g === 0) {
+        adjoints[i] = 0;
+        continue;
+      }
       adjoints[i] = g;
-      if (g === 0) continue;
       const a = parentA[i]!;
       if (a < 0) continue;
       const b = parentB[i]!;
       let da: number;
       let db = 0;
-      const opcode = opcodes[i]!;
-      if (opcode === MUL_CODE) {
-        da = partialA[i]!;
-        db = partialB[i]!;
-      } else if (opcode === ADD_CODE) {
-        da = ADD.da(0, 0, 0);
-        db = ADD.db(0, 0, 0);
-      } else {
-        da = partialA[i]!;
-        if (b >= 0) db = partialB[i]!;
+      // Cheap ops store no partials: they come from the op table here, from the same values
+      // recording passed it (see STORED_PARTIALS). Common ops first.
+      switch (opcodes[i]) {
+        case ADD_CODE:
+          da = ADD_DA;
+          db = ADD_DB;
+          break;
+        case TANH_CODE:
+          da = TANH.da(values[a]!, 0, values[i]!);
+          break;
+        case SIGMOID_CODE:
+          da = SIGMOID.da(values[a]!, 0, values[i]!);
+          break;
+        case SUB_CODE:
+          da = SUB_DA;
+          db = SUB_DB;
+          break;
+        case EXP_CODE:
+          da = EXP.da(values[a]!, 0, values[i]!);
+          break;
+        case NEG_CODE:
+          da = NEG.da(values[a]!, 0, values[i]!);
+          break;
+        case RELU_CODE:
+          da = RELU.da(values[a]!, 0, values[i]!);
+          break;
+        default:
+          da = partialA[i]!;
+          if (b >= 0) db = partialB[i]!;
       }
       if (da !== 0) {
         if (a === i - 1 && b !== a) carry = g * da;

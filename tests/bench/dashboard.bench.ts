@@ -48,7 +48,9 @@ function seed(file: string, cohortId: string): { responses: number } {
   const widgets = ['forward-pass', 'backward-steps', 'nudge-test', 'blame-paths', 'gradient-step', 'graph-playground'];
   const start = Date.now() - 14 * 86_400_000;
   const insertLearner = sqlite.prepare('INSERT INTO "Learner" (id, "displayName", "createdAt") VALUES (?, ?, ?)');
-  const insertEnrollment = sqlite.prepare('INSERT INTO "Enrollment" ("cohortId", "learnerId", "joinedAt") VALUES (?, ?, ?)');
+  const insertEnrollment = sqlite.prepare(
+    'INSERT INTO "Enrollment" ("cohortId", "learnerId", "joinedAt") VALUES (?, ?, ?)',
+  );
   const insertEvent = sqlite.prepare(
     'INSERT INTO "ProgressEvent" (id, "learnerId", "clientEventId", "lessonSlug", type, target, data, "occurredAt", "receivedAt") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
@@ -171,7 +173,9 @@ try {
   const t0 = performance.now();
   const { responses } = seed(file, cohortId);
   const events = await db.progressEvent.count();
-  console.error(`[bench] seeded ${LEARNERS} learners, ${events} events, ${responses} responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.error(
+    `[bench] seeded ${LEARNERS} learners, ${events} events, ${responses} responses in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   const data = { learners: LEARNERS, events, responses };
   if (process.env.BENCH_SEED_ONLY === '1') process.exit(0);
@@ -198,14 +202,19 @@ try {
     // No redirect following: a redirect to the sign-in page would time the wrong page.
     const response = await fetch(`${base}${pathname}`, { headers: { cookie }, redirect: 'manual' });
     const html = await response.text();
-    if (response.status !== 200 || !html.includes('Bench class')) throw new Error(`${pathname}: HTTP ${response.status}`);
+    if (response.status !== 200 || !html.includes('Bench class'))
+      throw new Error(`${pathname}: HTTP ${response.status}`);
     return html;
   };
   const overview = `/instructor/classes/${cohortId}`;
   report('overview page (HTTP, default sort)', await timeIt(() => page(overview)), data);
   report('question analysis page (HTTP)', await timeIt(() => page(`${overview}/questions`)), data);
   // Sorting by an aggregate reads every learner's events; reported so a regression shows.
-  report('overview page (HTTP, sorted by sections read)', await timeIt(() => page(`${overview}?sort=sectionsRead&dir=desc`)), data);
+  report(
+    'overview page (HTTP, sorted by sections read)',
+    await timeIt(() => page(`${overview}?sort=sectionsRead&dir=desc`)),
+    data,
+  );
   report('overview page (HTTP, stuck only)', await timeIt(() => page(`${overview}?stuck=1`)), data);
   await db.$disconnect();
 } finally {

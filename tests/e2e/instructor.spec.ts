@@ -87,7 +87,11 @@ test('from setup token to a class dashboard with a real learner', async ({ page:
   await expect(first.getByRole('status')).toContainText('Correct.');
 
   // A learner is refused every instructor page and export with 403.
-  for (const target of ['/instructor', classUrl.replace(/^https?:\/\/[^/]+/, ''), `${classUrl.replace(/^https?:\/\/[^/]+/, '').replace('/instructor/', '/api/instructor/')}/overview.csv`]) {
+  for (const target of [
+    '/instructor',
+    classUrl.replace(/^https?:\/\/[^/]+/, ''),
+    `${classUrl.replace(/^https?:\/\/[^/]+/, '').replace('/instructor/', '/api/instructor/')}/overview.csv`,
+  ]) {
     const response = await learner.goto(target);
     expect(response?.status(), target).toBe(403);
   }

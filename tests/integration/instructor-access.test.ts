@@ -168,8 +168,12 @@ describe('sign-in, sessions and sign-out', () => {
   });
 
   it('refuses a wrong password and an unknown email the same way', async () => {
-    const wrong = await refusal(() => signIn(database.db, new Headers(), { email: 'ada@example.org', password: 'nope nope nope' }));
-    const unknown = await refusal(() => signIn(database.db, new Headers(), { email: 'zed@example.org', password: 'nope nope nope' }));
+    const wrong = await refusal(() =>
+      signIn(database.db, new Headers(), { email: 'ada@example.org', password: 'nope nope nope' }),
+    );
+    const unknown = await refusal(() =>
+      signIn(database.db, new Headers(), { email: 'zed@example.org', password: 'nope nope nope' }),
+    );
     expect(wrong).toEqual({ status: 401, code: 'invalid-credentials' });
     expect(unknown).toEqual(wrong);
   });
@@ -196,7 +200,9 @@ describe('sign-in, sessions and sign-out', () => {
   it('limits failed sign-ins per account in the database, then lets the window expire', async () => {
     const email = 'bea@example.org';
     for (let k = 0; k < 5; k++) {
-      expect((await refusal(() => signIn(database.db, new Headers(), { email, password: `wrong ${k} guess` }))).status).toBe(401);
+      expect(
+        (await refusal(() => signIn(database.db, new Headers(), { email, password: `wrong ${k} guess` }))).status,
+      ).toBe(401);
     }
     // The sixth try is refused before the password is looked at, even the right one.
     expect(await refusal(() => signIn(database.db, new Headers(), { email, password: PASSWORD_B }))).toEqual({
@@ -218,7 +224,9 @@ describe('sign-in, sessions and sign-out', () => {
   it('counts concurrent guesses atomically', async () => {
     const email = 'race@example.org';
     const results = await Promise.all(
-      Array.from({ length: 12 }, (_, k) => refusal(() => signIn(database.db, new Headers(), { email, password: `guess ${k} xx` }))),
+      Array.from({ length: 12 }, (_, k) =>
+        refusal(() => signIn(database.db, new Headers(), { email, password: `guess ${k} xx` })),
+      ),
     );
     expect(results.filter((r) => r.status === 401)).toHaveLength(5);
     expect(results.filter((r) => r.status === 429)).toHaveLength(7);
@@ -228,14 +236,22 @@ describe('sign-in, sessions and sign-out', () => {
     const headers = new Headers({ 'x-forwarded-for': '203.0.113.9' });
     const statuses: number[] = [];
     for (let k = 0; k < 31; k++) {
-      statuses.push((await refusal(() => signIn(database.db, headers, { email: `u${k}@example.org`, password: 'guess guess' }))).status);
+      statuses.push(
+        (await refusal(() => signIn(database.db, headers, { email: `u${k}@example.org`, password: 'guess guess' })))
+          .status,
+      );
     }
     expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
     expect(statuses[30]).toBe(429);
   });
 
   it('rejects malformed sign-in input with a 400', async () => {
-    for (const body of [{}, { email: 'not-an-email', password: 'x' }, { email: 'a@b.co', password: '' }, { email: 'a@b.co', password: 'x', extra: 1 }]) {
+    for (const body of [
+      {},
+      { email: 'not-an-email', password: 'x' },
+      { email: 'a@b.co', password: '' },
+      { email: 'a@b.co', password: 'x', extra: 1 },
+    ]) {
       expect((await refusal(() => signIn(database.db, new Headers(), body))).status).toBe(400);
     }
   });
@@ -264,12 +280,16 @@ describe('first-instructor setup token', () => {
       code: 'invalid-setup-token',
     });
     // A bad password fails validation before the token is spent.
-    expect((await refusal(() => completeSetup(fresh.db, { ...account, password: 'short', token: issued!.token }))).status).toBe(400);
+    expect(
+      (await refusal(() => completeSetup(fresh.db, { ...account, password: 'short', token: issued!.token }))).status,
+    ).toBe(400);
     expect(await fresh.db.instructor.count()).toBe(0);
 
     const created = await completeSetup(fresh.db, { ...account, token: issued!.token });
     expect(created.email).toBe('first@example.org');
-    expect(await refusal(() => completeSetup(fresh.db, { ...account, email: 'second@example.org', token: issued!.token }))).toEqual({
+    expect(
+      await refusal(() => completeSetup(fresh.db, { ...account, email: 'second@example.org', token: issued!.token })),
+    ).toEqual({
       status: 403,
       code: 'invalid-setup-token',
     });

@@ -40,10 +40,21 @@ afterAll(async () => {
 
 describe('class overview', () => {
   it('flags the same stuck learners in SQL as findStuckSkills does in code', async () => {
-    const enrolled = await database.db.enrollment.findMany({ where: { cohortId: demoCohortId }, select: { learnerId: true } });
+    const enrolled = await database.db.enrollment.findMany({
+      where: { cohortId: demoCohortId },
+      select: { learnerId: true },
+    });
     expect(enrolled).toHaveLength(200);
-    const all = await overviewRowsFor(database.db, enrolled.map((e) => e.learnerId), courseQuestions(), now);
-    const expectedStuck = all.filter((row) => row.stuck).map((row) => row.learnerId).sort();
+    const all = await overviewRowsFor(
+      database.db,
+      enrolled.map((e) => e.learnerId),
+      courseQuestions(),
+      now,
+    );
+    const expectedStuck = all
+      .filter((row) => row.stuck)
+      .map((row) => row.learnerId)
+      .sort();
     // The simulation is built to leave some learners stuck; a zero here would make the check empty.
     expect(expectedStuck.length).toBeGreaterThan(5);
     const page = await classOverview(database.db, headers, demoCohortId, { stuck: '1', pageSize: '500' }, now);
@@ -53,13 +64,27 @@ describe('class overview', () => {
   });
 
   it('sorts by quiz score in SQL exactly as the pure sort does, missing scores last', async () => {
-    const enrolled = await database.db.enrollment.findMany({ where: { cohortId: demoCohortId }, select: { learnerId: true } });
-    const all = await overviewRowsFor(database.db, enrolled.map((e) => e.learnerId), courseQuestions(), now);
+    const enrolled = await database.db.enrollment.findMany({
+      where: { cohortId: demoCohortId },
+      select: { learnerId: true },
+    });
+    const all = await overviewRowsFor(
+      database.db,
+      enrolled.map((e) => e.learnerId),
+      courseQuestions(),
+      now,
+    );
     for (const dir of ['asc', 'desc'] as const) {
       const expected = sortClassOverview(all, 'score', dir).map((row) => row.quizScore);
       const seen: (number | null)[] = [];
       for (let page = 1; page <= 4; page++) {
-        const result = await classOverview(database.db, headers, demoCohortId, { sort: 'score', dir, page: String(page) }, now);
+        const result = await classOverview(
+          database.db,
+          headers,
+          demoCohortId,
+          { sort: 'score', dir, page: String(page) },
+          now,
+        );
         expect(result.pageCount).toBe(4);
         seen.push(...result.rows.map((row) => row.quizScore));
       }
@@ -73,10 +98,22 @@ describe('class overview', () => {
   });
 
   it('sorts by sections read and last activity, and filters by name and inactivity', async () => {
-    const bySections = await classOverview(database.db, headers, demoCohortId, { sort: 'sectionsRead', dir: 'desc', pageSize: '200' }, now);
+    const bySections = await classOverview(
+      database.db,
+      headers,
+      demoCohortId,
+      { sort: 'sectionsRead', dir: 'desc', pageSize: '200' },
+      now,
+    );
     const counts = bySections.rows.map((row) => row.sectionsRead);
     expect(counts).toEqual([...counts].sort((a, b) => b - a));
-    const byActivity = await classOverview(database.db, headers, demoCohortId, { sort: 'lastActive', dir: 'asc', pageSize: '200' }, now);
+    const byActivity = await classOverview(
+      database.db,
+      headers,
+      demoCohortId,
+      { sort: 'lastActive', dir: 'asc', pageSize: '200' },
+      now,
+    );
     const times = byActivity.rows.map((row) => row.lastActiveAt ?? Infinity);
     expect(times).toEqual([...times].sort((a, b) => a - b));
 
@@ -93,8 +130,16 @@ describe('class overview', () => {
   });
 
   it('rejects a bad query with a 400', async () => {
-    for (const query of [{ sort: 'password' }, { page: '0' }, { pageSize: '100000' }, { inactiveDays: 'x' }, { extra: '1' }]) {
-      await expect(classOverview(database.db, headers, demoCohortId, query, now)).rejects.toMatchObject({ status: 400 });
+    for (const query of [
+      { sort: 'password' },
+      { page: '0' },
+      { pageSize: '100000' },
+      { inactiveDays: 'x' },
+      { extra: '1' },
+    ]) {
+      await expect(classOverview(database.db, headers, demoCohortId, query, now)).rejects.toMatchObject({
+        status: 400,
+      });
     }
   });
 });
@@ -119,7 +164,10 @@ describe('question analysis', () => {
       };
     });
     const expected = computeItemStatistics(rows, {
-      items: quiz.questions.map((q) => ({ id: q.id, ...(q.kind === 'single-choice' ? { optionIds: q.options.map((o) => o.id) } : {}) })),
+      items: quiz.questions.map((q) => ({
+        id: q.id,
+        ...(q.kind === 'single-choice' ? { optionIds: q.options.map((o) => o.id) } : {}),
+      })),
     });
     const analysis = await questionAnalysis(database.db, headers, demoCohortId);
     const actual = analysis.lessons[0]!.questions.map((q) => q.stats);
@@ -138,8 +186,12 @@ describe('question analysis', () => {
         else expect(got[key].value).toBeCloseTo(want[key].value, 6);
       }
       // The SQL histogram is to the second.
-      if (want.medianMsToFirstCorrect.value === null) expect(got.medianMsToFirstCorrect).toEqual(want.medianMsToFirstCorrect);
-      else expect(Math.abs((got.medianMsToFirstCorrect.value ?? NaN) - want.medianMsToFirstCorrect.value)).toBeLessThanOrEqual(1000);
+      if (want.medianMsToFirstCorrect.value === null)
+        expect(got.medianMsToFirstCorrect).toEqual(want.medianMsToFirstCorrect);
+      else
+        expect(
+          Math.abs((got.medianMsToFirstCorrect.value ?? NaN) - want.medianMsToFirstCorrect.value),
+        ).toBeLessThanOrEqual(1000);
     }
     // A believable class: some question discriminates well, and at least one has misconceptions.
     expect(actual.some((s) => (s.discriminationIndex.value ?? 0) > 0.2)).toBe(true);
@@ -148,8 +200,15 @@ describe('question analysis', () => {
 
   it('says why for classes of 0, 1 and 2 learners', async () => {
     const { instructor, cookie } = await (async () => {
-      const created = await createInstructor(database.db, { name: 'Small', email: 'small@example.org', password: 'small class password' });
-      const result = await signIn(database.db, new Headers(), { email: 'small@example.org', password: 'small class password' });
+      const created = await createInstructor(database.db, {
+        name: 'Small',
+        email: 'small@example.org',
+        password: 'small class password',
+      });
+      const result = await signIn(database.db, new Headers(), {
+        email: 'small@example.org',
+        password: 'small class password',
+      });
       return { instructor: created, cookie: result.setCookies.map((c) => c.split(';')[0]).join('; ') };
     })();
     expect(instructor.id).toBeTruthy();
@@ -190,8 +249,15 @@ describe('timeline and exports', () => {
   let cohortId: string;
   let own: Headers;
   beforeAll(async () => {
-    await createInstructor(database.db, { name: 'Exporter', email: 'export@example.org', password: 'export password 1' });
-    const result = await signIn(database.db, new Headers(), { email: 'export@example.org', password: 'export password 1' });
+    await createInstructor(database.db, {
+      name: 'Exporter',
+      email: 'export@example.org',
+      password: 'export password 1',
+    });
+    const result = await signIn(database.db, new Headers(), {
+      email: 'export@example.org',
+      password: 'export password 1',
+    });
     own = new Headers({ cookie: result.setCookies.map((c) => c.split(';')[0]).join('; ') });
     const created = await createClass(database.db, own, { name: 'Export, "quoted" class' });
     cohortId = created.id;
@@ -200,8 +266,16 @@ describe('timeline and exports', () => {
     // A display name a spreadsheet would run as a formula, were it not guarded.
     await updateLearner(database.db, learner.cookie, { joinCode: created.joinCode, displayName: '=HYPERLINK("x")' });
     const letters = choiceLetters(learnerId, 'why-chain-rule');
-    await submit(database.db, learner.cookie, { questionId: 'why-chain-rule', attempt: 1, answer: { choice: letters.wrong } });
-    await submit(database.db, learner.cookie, { questionId: 'why-chain-rule', attempt: 2, answer: { choice: letters.correct } });
+    await submit(database.db, learner.cookie, {
+      questionId: 'why-chain-rule',
+      attempt: 1,
+      answer: { choice: letters.wrong },
+    });
+    await submit(database.db, learner.cookie, {
+      questionId: 'why-chain-rule',
+      attempt: 2,
+      answer: { choice: letters.correct },
+    });
   });
 
   it('shows answers in time order with the feedback the learner saw', async () => {
@@ -217,16 +291,26 @@ describe('timeline and exports', () => {
     const download = await overviewCsv(database.db, own, cohortId);
     expect(download.filename).toMatch(/^Export-quoted-class-overview-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = await text(download.body);
-    const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
-    expect(lines[0]).toMatch(/^learner_id,name,sections_read,widgets_used,quiz_score,last_active,stuck,stuck_on,mastery_/);
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toMatch(
+      /^learner_id,name,sections_read,widgets_used,quiz_score,last_active,stuck,stuck_on,mastery_/,
+    );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain(`${learnerId},"'=HYPERLINK(""x"")",0,0,`);
   });
 
   it('exports every response as CSV with the option chosen', async () => {
     const csv = await text((await responsesCsv(database.db, own, cohortId)).body);
-    const lines = csv.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
-    expect(lines[0]).toBe('learner_id,question_id,skill,attempt,started_at,submitted_at,score,correct,selected_option,response,misconceptions');
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
+    expect(lines[0]).toBe(
+      'learner_id,question_id,skill,attempt,started_at,submitted_at,score,correct,selected_option,response,misconceptions',
+    );
     const body = lines.slice(1).sort((a, b) => a.localeCompare(b));
     expect(body).toHaveLength(2);
     const skill = allQuizzes()[0]!.questions.find((q) => q.id === 'why-chain-rule')!.skill;
@@ -237,8 +321,12 @@ describe('timeline and exports', () => {
   it('exports the demo class as valid xAPI statements', async () => {
     const json = await text((await xapiExport(database.db, headers, demoCohortId, 'https://school.example')).body);
     const statements = JSON.parse(json) as unknown[];
-    const events = await database.db.progressEvent.count({ where: { learner: { enrollments: { some: { cohortId: demoCohortId } } } } });
-    const responses = await database.db.response.count({ where: { learner: { enrollments: { some: { cohortId: demoCohortId } } } } });
+    const events = await database.db.progressEvent.count({
+      where: { learner: { enrollments: { some: { cohortId: demoCohortId } } } },
+    });
+    const responses = await database.db.response.count({
+      where: { learner: { enrollments: { some: { cohortId: demoCohortId } } } },
+    });
     expect(statements).toHaveLength(events + responses);
     for (const statement of statements.slice(0, 500)) xapiStatementSchema.parse(statement);
     expect(new Set(statements.map((s) => (s as { id: string }).id)).size).toBe(statements.length);

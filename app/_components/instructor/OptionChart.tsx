@@ -19,7 +19,12 @@ export function BarsChart({ bars, valueLabel }: { bars: ChartBar[]; valueLabel: 
   return (
     <div className={styles.chart} aria-hidden="true">
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart accessibilityLayer={false} data={bars} layout="vertical" margin={{ top: 4, right: 16, bottom: 4, left: 8 }}>
+        <BarChart
+          accessibilityLayer={false}
+          data={bars}
+          layout="vertical"
+          margin={{ top: 4, right: 16, bottom: 4, left: 8 }}
+        >
           <CartesianGrid strokeDasharray="3 3" horizontal={false} stroke="var(--border)" />
           <XAxis type="number" allowDecimals={false} stroke="var(--fg-muted)" tick={{ fill: 'var(--fg-muted)' }} />
           <YAxis

@@ -111,7 +111,10 @@ export async function instructorCount(db: Db): Promise<number> {
  * hash, so any instance can check it and a database dump does not reveal it. Called at server
  * start; each start issues a fresh token, and older ones stay valid until they expire or one is used.
  */
-export async function issueSetupTokenIfNeeded(db: Db, now = new Date()): Promise<{ token: string; expiresAt: Date } | null> {
+export async function issueSetupTokenIfNeeded(
+  db: Db,
+  now = new Date(),
+): Promise<{ token: string; expiresAt: Date } | null> {
   if ((await instructorCount(db)) > 0) {
     await db.setupToken.deleteMany({});
     return null;
@@ -153,7 +156,10 @@ export async function completeSetup(db: Db, input: unknown, now = new Date()): P
 // --- sessions ---
 
 /** The signed-in instructor for these request headers, or null. Reads the session row every time. */
-export async function currentInstructor(db: Db, headers: Headers): Promise<(Instructor & { sessionId: string }) | null> {
+export async function currentInstructor(
+  db: Db,
+  headers: Headers,
+): Promise<(Instructor & { sessionId: string }) | null> {
   if (!headers.get('cookie')) return null;
   const session = await authFor(db).api.getSession({ headers, query: { disableCookieCache: true } });
   if (!session) return null;

@@ -30,7 +30,12 @@ export interface ThrottleResult {
 }
 
 /** Counts one attempt against `key` and says whether it is within the rule. */
-export async function consumeAttempt(db: Db, key: string, rule: ThrottleRule, now = Date.now()): Promise<ThrottleResult> {
+export async function consumeAttempt(
+  db: Db,
+  key: string,
+  rule: ThrottleRule,
+  now = Date.now(),
+): Promise<ThrottleResult> {
   const expiredBefore = now - rule.windowMs;
   // Qualified column names in DO UPDATE: PostgreSQL would otherwise find them ambiguous with EXCLUDED.
   const rows = await db.$queryRaw<{ failures: number | bigint; windowStartMs: number | bigint }[]>`

@@ -18,7 +18,12 @@ import { findSession, sessionIdFrom } from '../session';
  *   an instructor asking for someone else's class (or a class that does not exist) → 403
  */
 
-export const idSchema = z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9_-]+$/, 'is not a valid id');
+export const idSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9_-]+$/, 'is not a valid id');
 
 export async function requireInstructor(db: Db, headers: Headers): Promise<Instructor> {
   const instructor = await currentInstructor(db, headers);

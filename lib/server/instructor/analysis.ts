@@ -61,6 +61,8 @@ interface Aggregates {
   misconceptions: Map<string, MisconceptionCount[]>;
   /** qid → [seconds, learners] */
   secondsToCorrect: Map<string, [number, number][]>;
+  /** Learners with a first attempt at any of these questions. */
+  respondents: number;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -99,7 +101,9 @@ async function aggregates(db: Db, cohortId: string, questions: readonly PublicQu
       GROUP BY p.qid, p.x, ROUND((t.total - p.x) * 1000000)
       UNION ALL
       SELECT 'time' AS kind, qid, NULL AS x, ROUND(${elapsed} / 1000.0) AS value, COUNT(*) AS n, SUM(attempts) AS attempts
-      FROM per_learner GROUP BY qid, ROUND(${elapsed} / 1000.0)`,
+      FROM per_learner GROUP BY qid, ROUND(${elapsed} / 1000.0)
+      UNION ALL
+      SELECT 'respondents' AS kind, '' AS qid, NULL AS x, NULL AS value, COUNT(*) AS n, 0 AS attempts FROM totals`,
     db.$queryRaw<{ qid: string; option_id: string; n: unknown }[]>`
       SELECT r."questionId" AS qid, r."selectedOptionId" AS option_id, COUNT(*) AS n
       FROM ${cohortResponses} AND r.attempt = 1 AND r."questionId" IN (${choiceIds}) AND r."selectedOptionId" IS NOT NULL
@@ -129,6 +133,7 @@ async function aggregates(db: Db, cohortId: string, questions: readonly PublicQu
     options: new Map(),
     misconceptions: new Map(),
     secondsToCorrect: new Map(),
+    respondents: num(passRows.find((row) => row.kind === 'respondents')?.n),
   };
   const pairRows = passRows.filter((row) => row.kind === 'pair');
   const timingRows = passRows.filter((row) => row.kind === 'time');
@@ -250,13 +255,7 @@ export async function questionAnalysis(db: Db, headers: Headers, cohortId: unkno
   const quizzes = allQuizzes();
   const lessonRows = await db.lesson.findMany({ select: { slug: true, title: true } });
   const titles = new Map(lessonRows.map((lesson) => [lesson.slug, lesson.title]));
-  const respondentsQuery = db.$queryRaw<{ n: unknown }[]>`
-    SELECT COUNT(DISTINCT r."learnerId") AS n FROM "Enrollment" e JOIN "Response" r ON r."learnerId" = e."learnerId"
-    WHERE e."cohortId" = ${cohort.id} AND r.attempt = 1`;
-  const [perLesson, respondents] = await Promise.all([
-    Promise.all(quizzes.map((quiz) => aggregates(db, cohort.id, quiz.questions))),
-    respondentsQuery,
-  ]);
+  const perLesson = await Promise.all(quizzes.map((quiz) => aggregates(db, cohort.id, quiz.questions)));
   const lessons = quizzes.map((quiz, index): LessonReport => {
     const data = perLesson[index];
     if (!data) throw new Error('missing lesson aggregates');
@@ -277,5 +276,7 @@ export async function questionAnalysis(db: Db, headers: Headers, cohortId: unkno
       })),
     };
   });
-  return { cohort, lessons, respondents: num(respondents[0]?.n) };
+  // With one quiz per lesson a learner may answer several; the largest count is a lower bound
+  // on distinct respondents and exact with one quizzed lesson (today's course).
+  return { cohort, lessons, respondents: Math.max(0, ...perLesson.map((data) => data.respondents)) };
 }

@@ -80,7 +80,11 @@ async function lessonSections(slug: string): Promise<{ id: string; title: string
 
 function choiceGrading(score: number): Grading {
   const correct = score >= 1;
-  return { score: correct ? 1 : 0, correct, parts: [{ id: 'choice', score: correct ? 1 : 0, correct, misconception: null }] };
+  return {
+    score: correct ? 1 : 0,
+    correct,
+    parts: [{ id: 'choice', score: correct ? 1 : 0, correct, misconception: null }],
+  };
 }
 
 /** Answer and grading for a numeric attempt, consistent with the learner's variant. */
@@ -182,7 +186,10 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
         : event.kind === 'prediction'
           ? JSON.stringify({
               target: 'L',
-              predicted: { kind: 'sign', sign: event.predicted === 'bigger' ? 1 : event.predicted === 'smaller' ? -1 : 0 },
+              predicted: {
+                kind: 'sign',
+                sign: event.predicted === 'bigger' ? 1 : event.predicted === 'smaller' ? -1 : 0,
+              },
               actual: 0.42,
               correct: event.correct,
             })
@@ -228,26 +235,29 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
   const chunk = <T>(rows: readonly T[], size = 500): T[][] =>
     Array.from({ length: Math.ceil(rows.length / size) }, (_, k) => rows.slice(k * size, k * size + size));
   // One transaction: a demo class is there whole or not at all.
-  await db.$transaction(async (tx) => {
-    for (const rows of chunk(
-      simulation.learners.map((learner) => ({
-        id: learnerId(learner.learnerId),
-        displayName: learner.displayName,
-        createdAt: toDate(learner.joinedAt),
-      })),
-    ))
-      await tx.learner.createMany({ data: rows });
-    for (const rows of chunk(
-      simulation.learners.map((learner) => ({
-        cohortId: cohort.id,
-        learnerId: learnerId(learner.learnerId),
-        joinedAt: toDate(learner.joinedAt),
-      })),
-    ))
-      await tx.enrollment.createMany({ data: rows });
-    for (const rows of chunk(events)) await tx.progressEvent.createMany({ data: rows });
-    for (const rows of chunk(responses)) await tx.response.createMany({ data: rows });
-  }, { timeout: 120_000 });
+  await db.$transaction(
+    async (tx) => {
+      for (const rows of chunk(
+        simulation.learners.map((learner) => ({
+          id: learnerId(learner.learnerId),
+          displayName: learner.displayName,
+          createdAt: toDate(learner.joinedAt),
+        })),
+      ))
+        await tx.learner.createMany({ data: rows });
+      for (const rows of chunk(
+        simulation.learners.map((learner) => ({
+          cohortId: cohort.id,
+          learnerId: learnerId(learner.learnerId),
+          joinedAt: toDate(learner.joinedAt),
+        })),
+      ))
+        await tx.enrollment.createMany({ data: rows });
+      for (const rows of chunk(events)) await tx.progressEvent.createMany({ data: rows });
+      for (const rows of chunk(responses)) await tx.response.createMany({ data: rows });
+    },
+    { timeout: 120_000 },
+  );
 
   return {
     email: DEMO_EMAIL,

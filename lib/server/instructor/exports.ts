@@ -136,7 +136,14 @@ async function* learningEvents(db: Db, cohortId: string): AsyncGenerator<Learnin
     const base = { eventId: event.id, learnerId: event.learnerId, at: event.occurredAt, lessonSlug: event.lessonSlug };
     if (row.kind === 'section-viewed') yield { ...base, kind: 'section-viewed', sectionId: row.sectionId };
     else if (row.kind === 'widget-used') yield { ...base, kind: 'widget-used', widgetId: row.widgetId };
-    else yield { ...base, kind: 'prediction', widgetId: row.widgetId, predicted: row.predicted, correct: row.correct ?? null };
+    else
+      yield {
+        ...base,
+        kind: 'prediction',
+        widgetId: row.widgetId,
+        predicted: row.predicted,
+        correct: row.correct ?? null,
+      };
   }
   for await (const response of cohortResponses(db, cohortId)) {
     const found = findQuestion(response.questionId);
@@ -150,7 +157,8 @@ async function* learningEvents(db: Db, cohortId: string): AsyncGenerator<Learnin
       lessonSlug: found.content.slug,
       questionId: response.questionId,
       questionPrompt: found.question.prompt,
-      interactionType: found.question.kind === 'single-choice' ? 'choice' : found.question.kind === 'numeric' ? 'numeric' : 'other',
+      interactionType:
+        found.question.kind === 'single-choice' ? 'choice' : found.question.kind === 'numeric' ? 'numeric' : 'other',
       score: response.score,
       response: view.response ?? '',
     };

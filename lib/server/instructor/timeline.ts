@@ -81,13 +81,16 @@ function formatNumber(value: number): string {
 
 const SIGN_WORDS: Record<string, string> = { '-1': 'negative', '0': 'zero', '1': 'positive' };
 
-export function progressEventRow(event: {
-  id: string;
-  type: string;
-  target: string;
-  data: string | null;
-  occurredAt: Date;
-}, titles: Map<string, string>): ProgressEventRow | null {
+export function progressEventRow(
+  event: {
+    id: string;
+    type: string;
+    target: string;
+    data: string | null;
+    occurredAt: Date;
+  },
+  titles: Map<string, string>,
+): ProgressEventRow | null {
   switch (event.type) {
     case 'section-viewed':
       return {
@@ -109,7 +112,8 @@ export function progressEventRow(event: {
     }
     case 'prediction-made': {
       const data = predictionDataSchema.safeParse(parseJson(event.data));
-      if (!data.success) return { id: event.id, kind: 'prediction', at: event.occurredAt, widgetId: event.target, predicted: '?' };
+      if (!data.success)
+        return { id: event.id, kind: 'prediction', at: event.occurredAt, widgetId: event.target, predicted: '?' };
       const { predicted, actual, correct, target } = data.data;
       const said =
         predicted.kind === 'sign'
@@ -131,7 +135,12 @@ export function progressEventRow(event: {
 }
 
 /** The learner's answer as they saw it: the option text for choices, the numbers for numeric parts. */
-export function answerText(question: PublicQuestion, learnerId: string, variant: number, answer: unknown): string | null {
+export function answerText(
+  question: PublicQuestion,
+  learnerId: string,
+  variant: number,
+  answer: unknown,
+): string | null {
   if (question.kind === 'single-choice') {
     const choice = (answer as { choice?: unknown } | null)?.choice;
     const option = choiceVariant(question, learnerId, variant).find((o) => o.key === choice);
@@ -143,7 +152,18 @@ export function answerText(question: PublicQuestion, learnerId: string, variant:
 }
 
 export function answerRow(
-  row: { id: string; questionId: string; attempt: number; variant: number; answer: string; grading: string; score: number; correct: boolean; createdAt: Date; learnerId: string },
+  row: {
+    id: string;
+    questionId: string;
+    attempt: number;
+    variant: number;
+    answer: string;
+    grading: string;
+    score: number;
+    correct: boolean;
+    createdAt: Date;
+    learnerId: string;
+  },
   found: { content: LessonQuizContent; question: PublicQuestion } | undefined,
 ): AnswerRow {
   const answer = parseJson(row.answer);
@@ -157,7 +177,9 @@ export function answerRow(
       answer,
       grading,
     });
-    feedback = view.parts.map((part) => (view.parts.length > 1 ? `${part.id}: ${part.feedback}` : part.feedback)).join(' ');
+    feedback = view.parts
+      .map((part) => (view.parts.length > 1 ? `${part.id}: ${part.feedback}` : part.feedback))
+      .join(' ');
     tags = view.parts.flatMap((part) => (part.misconception ? [part.misconception] : []));
   }
   return {
@@ -210,9 +232,7 @@ export async function learnerTimeline(
   const slugs = [...new Set(events.map((event) => event.lessonSlug))];
   const titles = new Map<string, string>();
   for (const slug of slugs) for (const [id, title] of await sectionTitles(slug)) titles.set(id, title);
-  const eventRows = events
-    .slice(0, TIMELINE_LIMIT)
-    .flatMap((event) => progressEventRow(event, titles) ?? []);
+  const eventRows = events.slice(0, TIMELINE_LIMIT).flatMap((event) => progressEventRow(event, titles) ?? []);
   const answerRows = responses.slice(0, TIMELINE_LIMIT).map((row) => answerRow(row, findQuestion(row.questionId)));
   return {
     cohort,

@@ -1,5 +1,7 @@
 'use client';
 
+// Styles ship with the page, not with the lazy chunk, so the server-rendered frame is styled.
+import '../lab.module.css';
 import { lazyWidget } from '../lazyWidget';
 
 import type { GradientStepClient } from './GradientStepClient';

@@ -38,7 +38,12 @@ function hrefWith(base: string, query: OverviewQuery, change: Partial<Record<key
     ...Object.fromEntries(Object.entries(change).map(([k, v]) => [k, String(v)])),
   };
   for (const [key, value] of Object.entries(merged)) {
-    if (value !== '' && !(key === 'page' && value === '1') && !(key === 'sort' && value === 'name') && !(key === 'dir' && value === 'asc'))
+    if (
+      value !== '' &&
+      !(key === 'page' && value === '1') &&
+      !(key === 'sort' && value === 'name') &&
+      !(key === 'dir' && value === 'asc')
+    )
       params.set(key, value);
   }
   const text = params.toString();
@@ -78,7 +83,10 @@ export default async function ClassOverviewPage({
       <h1>{cohort.name}</h1>
       <div className={styles.actions}>
         <span>
-          Join code <span className={styles.code} data-testid="join-code">{cohort.joinCode}</span>
+          Join code{' '}
+          <span className={styles.code} data-testid="join-code">
+            {cohort.joinCode}
+          </span>
         </span>
         <form action={rotateJoinCodeAction}>
           <input type="hidden" name="cohortId" value={cohort.id} />
@@ -202,7 +210,10 @@ export default async function ClassOverviewPage({
                   <td className={styles.num}>{percent(row.quizScore)}</td>
                   <td>
                     {row.stuck ? (
-                      <span className={styles.badgeDanger} title={row.stuckOn.map((s) => `${s.skill}: ${s.wrongInARow} wrong in a row`).join('; ')}>
+                      <span
+                        className={styles.badgeDanger}
+                        title={row.stuckOn.map((s) => `${s.skill}: ${s.wrongInARow} wrong in a row`).join('; ')}
+                      >
                         Stuck: {row.stuckOn.map((s) => s.skill).join(', ')}
                       </span>
                     ) : (
@@ -210,7 +221,10 @@ export default async function ClassOverviewPage({
                     )}
                   </td>
                   <td>
-                    <time dateTime={row.lastActiveAt === null ? undefined : new Date(row.lastActiveAt).toISOString()} title={when(row.lastActiveAt)}>
+                    <time
+                      dateTime={row.lastActiveAt === null ? undefined : new Date(row.lastActiveAt).toISOString()}
+                      title={when(row.lastActiveAt)}
+                    >
                       {ago(row.lastActiveAt, now)}
                     </time>
                   </td>
@@ -223,7 +237,9 @@ export default async function ClassOverviewPage({
                         ) : (
                           LEVEL_TEXT[mastery.level]
                         )}
-                        {mastery.value !== null ? <span className={styles.muted}> ({percent(mastery.value)})</span> : null}
+                        {mastery.value !== null ? (
+                          <span className={styles.muted}> ({percent(mastery.value)})</span>
+                        ) : null}
                       </td>
                     );
                   })}
@@ -239,7 +255,9 @@ export default async function ClassOverviewPage({
           <span>
             Page {query.page} of {pageCount}
           </span>
-          {query.page < pageCount ? <Link href={hrefWith(base, query, { page: query.page + 1 })}>Next page →</Link> : null}
+          {query.page < pageCount ? (
+            <Link href={hrefWith(base, query, { page: query.page + 1 })}>Next page →</Link>
+          ) : null}
         </nav>
       ) : null}
     </div>

@@ -25,7 +25,11 @@ function Stat({ label, value, reason }: { label: string; value: string; reason: 
       <dt>{label}</dt>
       <dd>
         {value}
-        {reason ? <span className={styles.hint} style={{ display: 'block', fontWeight: 400 }}>{reason}</span> : null}
+        {reason ? (
+          <span className={styles.hint} style={{ display: 'block', fontWeight: 400 }}>
+            {reason}
+          </span>
+        ) : null}
       </dd>
     </div>
   );
@@ -50,7 +54,11 @@ function QuestionCard({ report, number }: { report: QuestionReport; number: numb
         {question.kind} · skill: {question.skill} · id <code>{question.id}</code>
       </p>
       {stats.flag ? (
-        <p className={styles.badgeWarn} role="note" style={{ display: 'block', borderRadius: 6, padding: '0.5rem 0.75rem' }}>
+        <p
+          className={styles.badgeWarn}
+          role="note"
+          style={{ display: 'block', borderRadius: 6, padding: '0.5rem 0.75rem' }}
+        >
           ⚑ {FLAG_TEXT[stats.flag]}
         </p>
       ) : null}
@@ -99,7 +107,9 @@ function QuestionCard({ report, number }: { report: QuestionReport; number: numb
                         {option?.correct ? <span className={styles.badgeOk}> correct</span> : null}
                       </th>
                       <td className={styles.num}>{entry.learners}</td>
-                      <td className={styles.num}>{stats.learners > 0 ? percent(entry.learners / stats.learners) : '—'}</td>
+                      <td className={styles.num}>
+                        {stats.learners > 0 ? percent(entry.learners / stats.learners) : '—'}
+                      </td>
                     </tr>
                   );
                 })}
@@ -140,10 +150,10 @@ export default async function QuestionAnalysisPage({ params }: { params: Promise
       <ClassNav cohort={data.cohort} current="questions" />
       <h1>Question analysis</h1>
       <p className={styles.muted}>
-        Moodle&apos;s quiz statistics on each learner&apos;s first attempt: facility is the mean score; the discrimination
-        index is the correlation between a question and the rest of the quiz (below 0.20 is flagged). {data.respondents}{' '}
-        learner{data.respondents === 1 ? '' : 's'} answered at least one question. With fewer than about 20 learners these
-        numbers are noisy.
+        Moodle&apos;s quiz statistics on each learner&apos;s first attempt: facility is the mean score; the
+        discrimination index is the correlation between a question and the rest of the quiz (below 0.20 is flagged).{' '}
+        {data.respondents} learner{data.respondents === 1 ? '' : 's'} answered at least one question. With fewer than
+        about 20 learners these numbers are noisy.
       </p>
       {data.lessons.map((lesson) => (
         <section key={lesson.lessonSlug} aria-labelledby={`lesson-${lesson.lessonSlug}`}>
@@ -154,10 +164,18 @@ export default async function QuestionAnalysisPage({ params }: { params: Promise
               <thead>
                 <tr>
                   <th scope="col">Question</th>
-                  <th scope="col" className={styles.num}>Learners</th>
-                  <th scope="col" className={styles.num}>Attempts</th>
-                  <th scope="col" className={styles.num}>Facility</th>
-                  <th scope="col" className={styles.num}>Discrimination</th>
+                  <th scope="col" className={styles.num}>
+                    Learners
+                  </th>
+                  <th scope="col" className={styles.num}>
+                    Attempts
+                  </th>
+                  <th scope="col" className={styles.num}>
+                    Facility
+                  </th>
+                  <th scope="col" className={styles.num}>
+                    Discrimination
+                  </th>
                   <th scope="col">Flag</th>
                 </tr>
               </thead>
@@ -173,7 +191,9 @@ export default async function QuestionAnalysisPage({ params }: { params: Promise
                     <td className={styles.num}>{statistic(report.stats.discriminationIndex, (v) => fixed(v)).text}</td>
                     <td>
                       {report.stats.flag ? (
-                        <span className={styles.badgeWarn}>{report.stats.flag === 'negative-discrimination' ? 'negative' : 'low'}</span>
+                        <span className={styles.badgeWarn}>
+                          {report.stats.flag === 'negative-discrimination' ? 'negative' : 'low'}
+                        </span>
                       ) : (
                         ''
                       )}

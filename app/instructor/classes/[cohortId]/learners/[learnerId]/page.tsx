@@ -41,7 +41,8 @@ export default async function LearnerTimelinePage({
       ) : (
         <ol className={styles.timeline}>
           {data.entries.map((entry) => {
-            const correct = entry.kind === 'answer' ? entry.correct : entry.kind === 'prediction' ? entry.correct : null;
+            const correct =
+              entry.kind === 'answer' ? entry.correct : entry.kind === 'prediction' ? entry.correct : null;
             return (
               <li
                 key={`${entry.kind}-${entry.id}`}
