@@ -47,6 +47,13 @@ class Program implements CompiledProgram {
   readonly bindings: readonly string[];
   /** Reused by every run so re-running on each slider input allocates no tape buffers. */
   private readonly tape: Tape;
+  /**
+   * Set once the first run has recorded the whole program. Later runs replay that graph with
+   * the new inputs (Tape.replay) instead of recording it again: the structure of a program
+   * never depends on its inputs, and ops that branch (max, min, relu, abs) recompute their
+   * branch and partials from the new values.
+   */
+  private recorded = false;
 
   constructor(
     readonly source: string,
@@ -64,22 +71,34 @@ class Program implements CompiledProgram {
     }
     const tape = this.tape;
     const { instructions, variables, bindings, output } = this.parsed;
-    tape.reset();
-    for (const instruction of instructions) {
-      switch (instruction.kind) {
-        case 'input':
-          tape.pushInput(readVariable(env, instruction.name, instruction), instruction.name);
-          break;
-        case 'constant':
-          tape.pushConstant(instruction.value);
-          break;
-        case 'op':
-          if (instruction.args.length === 1) tape.pushUnary(instruction.definition, instruction.args[0]!);
-          else tape.pushBinary(instruction.definition, instruction.args[0]!, instruction.args[1]!);
-          break;
+    if (this.recorded) {
+      // Same program, so same graph: set the inputs (instruction i is node i) and replay the
+      // recorded ops instead of recording them again. Errors and their order are those of a
+      // recording run, since variables are read in the same order.
+      for (let i = 0; i < instructions.length; i++) {
+        const instruction = instructions[i]!;
+        if (instruction.kind === 'input') tape.setLeafValue(i, readVariable(env, instruction.name, instruction));
       }
+      tape.replay();
+    } else {
+      tape.reset();
+      for (const instruction of instructions) {
+        switch (instruction.kind) {
+          case 'input':
+            tape.pushInput(readVariable(env, instruction.name, instruction), instruction.name);
+            break;
+          case 'constant':
+            tape.pushConstant(instruction.value);
+            break;
+          case 'op':
+            if (instruction.args.length === 1) tape.pushUnary(instruction.definition, instruction.args[0]!);
+            else tape.pushBinary(instruction.definition, instruction.args[0]!, instruction.args[1]!);
+            break;
+        }
+      }
+      for (const binding of bindings) tape.nameNode(binding.register, binding.name);
+      this.recorded = true;
     }
-    for (const binding of bindings) tape.nameNode(binding.register, binding.name);
 
     const version = tape.reverseSweep(output);
     const adjointOf = (index: number): number => tape.adjointAt(index, version);

@@ -78,7 +78,7 @@ const SUB_DB = constantPartial(SUB.db);
 const OPCODE_MASK = 0x3f;
 /** 1 for op codes whose partials are derived from values rather than stored. */
 const DERIVED_PARTIALS = new Uint8Array(256);
-for (const code of [ADD_CODE, SUB_CODE, NEG_CODE, EXP_CODE, SIGMOID_CODE, TANH_CODE, RELU_CODE]) {
+for (const code of [ADD_CODE, SUB_CODE, MUL_CODE, NEG_CODE, EXP_CODE, SIGMOID_CODE, TANH_CODE, RELU_CODE]) {
   DERIVED_PARTIALS[code] = 1;
 }
 for (const definition of OPS_BY_CODE) {
@@ -278,21 +278,98 @@ export class Tape {
     const opcodes = this.opcodes;
     const parentA = this.parentA;
     const parentB = this.parentB;
+    const values = this.values;
+    const partialA = this.partialA;
+    const partialB = this.partialB;
     this.lastIndex = -1;
     this.derivativeVersion++;
-    try {
-      for (let i = from > 0 ? from : 0; i < end; i++) {
-        const code = opcodes[i]! & OPCODE_MASK;
-        if (code === OP_INPUT || code === OP_CONSTANT) continue;
-        // The op method writes node `length`: point it at i, so node i is recomputed in place.
-        this.length = i;
-        const b = parentB[i]!;
-        if (b < 0) this.recordUnaryCode(code, parentA[i]!);
-        else this.recordBinaryCode(code, parentA[i]!, b);
+    for (let i = from > 0 ? from : 0; i < end; i++) {
+      const opcode = opcodes[i]!;
+      // Cheap ops without constant operands store no partials: only the value is recomputed,
+      // by the op table's value function, as recording does.
+      switch (opcode) {
+        case OP_INPUT:
+        case OP_CONSTANT:
+          continue;
+        case MUL_CODE:
+          values[i] = MUL.value(values[parentA[i]!]!, values[parentB[i]!]!);
+          continue;
+        case ADD_CODE:
+          values[i] = ADD.value(values[parentA[i]!]!, values[parentB[i]!]!);
+          continue;
+        case SUB_CODE:
+          values[i] = SUB.value(values[parentA[i]!]!, values[parentB[i]!]!);
+          continue;
+        case TANH_CODE:
+          values[i] = TANH.value(values[parentA[i]!]!, 0);
+          continue;
+        case SIGMOID_CODE:
+          values[i] = SIGMOID.value(values[parentA[i]!]!, 0);
+          continue;
+        case EXP_CODE:
+          values[i] = EXP.value(values[parentA[i]!]!, 0);
+          continue;
+        case NEG_CODE:
+          values[i] = NEG.value(values[parentA[i]!]!, 0);
+          continue;
+        case RELU_CODE:
+          values[i] = RELU.value(values[parentA[i]!]!, 0);
+          continue;
+        // The lesson's ops with stored partials, inline as in their recording methods.
+        case MUL_CODE | STORED_PARTIALS: {
+          const a = parentA[i]!;
+          const b = parentB[i]!;
+          const x = values[a]!;
+          const y = values[b]!;
+          const out = MUL.value(x, y);
+          values[i] = out;
+          partialA[i] = opcodes[a] === OP_CONSTANT ? 0 : MUL.da(x, y, out);
+          partialB[i] = opcodes[b] === OP_CONSTANT ? 0 : MUL.db(x, y, out);
+          continue;
+        }
+        case BCE_CODE: {
+          const a = parentA[i]!;
+          const b = parentB[i]!;
+          const x = values[a]!;
+          const y = values[b]!;
+          const out = BCE.value(x, y);
+          values[i] = out;
+          partialA[i] = opcodes[a] === OP_CONSTANT ? 0 : BCE.da(x, y, out);
+          partialB[i] = opcodes[b] === OP_CONSTANT ? 0 : BCE.db(x, y, out);
+          continue;
+        }
+        case BCE_LOGITS_CODE: {
+          const a = parentA[i]!;
+          const b = parentB[i]!;
+          const x = values[a]!;
+          const y = values[b]!;
+          const out = BCE_LOGITS.value(x, y);
+          values[i] = out;
+          partialA[i] = opcodes[a] === OP_CONSTANT ? 0 : BCE_LOGITS.da(x, y, out);
+          partialB[i] = opcodes[b] === OP_CONSTANT ? 0 : BCE_LOGITS.db(x, y, out);
+          continue;
+        }
+        case SQERR_CODE: {
+          const a = parentA[i]!;
+          const b = parentB[i]!;
+          const x = values[a]!;
+          const y = values[b]!;
+          const out = SQERR.value(x, y);
+          values[i] = out;
+          partialA[i] = opcodes[a] === OP_CONSTANT ? 0 : SQERR.da(x, y, out);
+          partialB[i] = opcodes[b] === OP_CONSTANT ? 0 : SQERR.db(x, y, out);
+          continue;
+        }
       }
-    } finally {
+      // Nodes with stored partials: re-recorded in place by the op's own method, which writes
+      // node `length`. Operands are earlier nodes, so its range check passes.
+      this.length = i;
+      const b = parentB[i]!;
+      if (b < 0) this.recordUnaryCode(opcode & OPCODE_MASK, parentA[i]!);
+      else this.recordBinaryCode(opcode & OPCODE_MASK, parentA[i]!, b);
       this.length = end;
     }
+    this.lastIndex = -1;
   }
 
   variable(value: number, name?: string): Value {
@@ -441,9 +518,12 @@ export class Tape {
     const x = this.operand(a);
     const y = this.operand(b);
     const out = MUL.value(x, y);
-    const da = opcodes[a] === OP_CONSTANT ? 0 : MUL.da(x, y, out);
-    const db = opcodes[b] === OP_CONSTANT ? 0 : MUL.db(x, y, out);
-    return this.put2(MUL_CODE, a, b, out, da, db);
+    const constantA = opcodes[a] === OP_CONSTANT;
+    const constantB = opcodes[b] === OP_CONSTANT;
+    if (!(constantA || constantB)) return this.putDerived(MUL_CODE, a, b, out);
+    const da = constantA ? 0 : MUL.da(x, y, out);
+    const db = constantB ? 0 : MUL.db(x, y, out);
+    return this.put2(MUL_CODE | STORED_PARTIALS, a, b, out, da, db);
   }
 
   div(a: number, b: number): number {
@@ -813,12 +893,6 @@ export class Tape {
   reverseSweep(output: number): number {
     if (!(output >= 0 && output < this.length)) this.checkIndex(output);
     const adjoints = this.adjoints;
-    const opcodes = this.opcodes;
-    const parentA = this.parentA;
-    const parentB = this.parentB;
-    const values = this.values;
-    const partialA = this.partialA;
-    const partialB = this.partialB;
     // fill() is a builtin call whose fixed cost dominates on small graphs; a loop there.
     if (output < 64) for (let i = 0; i < output; i++) adjoints[i] = 0;
     else adjoints.fill(0, 0, output);
@@ -831,63 +905,17 @@ export class Tape {
     // register instead of a store to adjoints[i - 1] and a load one iteration later removes a
     // store-to-load round trip from the loop's critical path. It is added last, as the store
     // would have been (node i is i - 1's lowest consumer), so the sums are bit-identical.
-    let carry = 0;
-    for (let i = output; i >= floor; i--) {
-      // When no other consumer wrote to node i (the usual case in a chain), 0 + carry is carry:
-      // skipping that addition takes it off the loop-carried dependency chain. Adjoints are
-      // never -0, so storing +0 for a zero g matches the former `adjoints[i] = 0 + carry`.
-      const own = adjoints[i]!;
-      const g = own === 0 ? carry : own + carry;
-      carry = 0;
-      if (g === 0) {
-        adjoints[i] = 0;
-        continue;
-      }
-      adjoints[i] = g;
-      const a = parentA[i]!;
-      if (a < 0) continue;
-      const b = parentB[i]!;
-      let da: number;
-      let db = 0;
-      // Cheap ops store no partials: they come from the op table here, from the same values
-      // recording passed it (see STORED_PARTIALS). Common ops first.
-      switch (opcodes[i]) {
-        case ADD_CODE:
-          da = ADD_DA;
-          db = ADD_DB;
-          break;
-        case TANH_CODE:
-          da = TANH.da(values[a]!, 0, values[i]!);
-          break;
-        case SIGMOID_CODE:
-          da = SIGMOID.da(values[a]!, 0, values[i]!);
-          break;
-        case SUB_CODE:
-          da = SUB_DA;
-          db = SUB_DB;
-          break;
-        case EXP_CODE:
-          da = EXP.da(values[a]!, 0, values[i]!);
-          break;
-        case NEG_CODE:
-          da = NEG.da(values[a]!, 0, values[i]!);
-          break;
-        case RELU_CODE:
-          da = RELU.da(values[a]!, 0, values[i]!);
-          break;
-        default:
-          da = partialA[i]!;
-          if (b >= 0) db = partialB[i]!;
-      }
-      if (da !== 0) {
-        if (a === i - 1 && b !== a) carry = g * da;
-        else adjoints[a]! += g * da;
-      }
-      if (db !== 0) {
-        if (b === i - 1 && b !== a) carry = g * db;
-        else adjoints[b]! += g * db;
-      }
-    }
+    const carry = sweepRange(
+      output,
+      floor,
+      adjoints,
+      this.opcodes,
+      this.parentA,
+      this.parentB,
+      this.values,
+      this.partialA,
+      this.partialB,
+    );
     if (carry !== 0) adjoints[floor - 1]! += carry;
     return ++this.derivativeVersion;
   }
@@ -1046,6 +1074,92 @@ export class Tape {
     this.adjoints = growInto(new Float64Array(capacity), this.adjoints);
     this.capacity = capacity;
   }
+}
+
+/**
+ * The reverse sweep's loop over nodes output..floor (see Tape.reverseSweep); returns the carry
+ * still owed to node floor - 1. A function of its own so that V8 compiles it as a whole, with
+ * feedback for every statement, rather than only as on-stack replacement of a long loop whose
+ * exit had never run: that code deoptimized at the loop exit on every call and left the first
+ * iterations of each call to the interpreter, which boxes every double.
+ */
+function sweepRange(
+  output: number,
+  floor: number,
+  adjoints: Float64Array,
+  opcodes: Uint8Array,
+  parentA: Int32Array,
+  parentB: Int32Array,
+  values: Float64Array,
+  partialA: Float64Array,
+  partialB: Float64Array,
+): number {
+  let carry = 0;
+  for (let i = output; i >= floor; i--) {
+    // When no other consumer wrote to node i (the usual case in a chain), 0 + carry is carry:
+    // skipping that addition takes it off the loop-carried dependency chain. Adjoints are
+    // never -0, so storing +0 for a zero g matches the former `adjoints[i] = 0 + carry`.
+    const own = adjoints[i]!;
+    const g = own === 0 ? carry : own + carry;
+    carry = 0;
+    if (g === 0) {
+      adjoints[i] = 0;
+      continue;
+    }
+    adjoints[i] = g;
+    const a = parentA[i]!;
+    if (a < 0) continue;
+    const b = parentB[i]!;
+    let da = 0;
+    let db = 0;
+    // Cheap ops store no partials: they come from the op table here, from the same values
+    // recording passed it (see STORED_PARTIALS). Common ops first.
+    switch (opcodes[i]) {
+      case MUL_CODE: {
+        const x = values[a]!;
+        const y = values[b]!;
+        const out = values[i]!;
+        da = MUL.da(x, y, out);
+        db = MUL.db(x, y, out);
+        break;
+      }
+      case ADD_CODE:
+        da = ADD_DA;
+        db = ADD_DB;
+        break;
+      case TANH_CODE:
+        da = TANH.da(values[a]!, 0, values[i]!);
+        break;
+      case SIGMOID_CODE:
+        da = SIGMOID.da(values[a]!, 0, values[i]!);
+        break;
+      case SUB_CODE:
+        da = SUB_DA;
+        db = SUB_DB;
+        break;
+      case EXP_CODE:
+        da = EXP.da(values[a]!, 0, values[i]!);
+        break;
+      case NEG_CODE:
+        da = NEG.da(values[a]!, 0, values[i]!);
+        break;
+      case RELU_CODE:
+        da = RELU.da(values[a]!, 0, values[i]!);
+        break;
+      default:
+        da = partialA[i]!;
+        if (b >= 0) db = partialB[i]!;
+    }
+    if (da !== 0) {
+      if (a === i - 1 && b !== a) carry = g * da;
+      else adjoints[a]! += g * da;
+    }
+    if (db !== 0) {
+      if (b === i - 1 && b !== a) carry = g * db;
+      else adjoints[b]! += g * db;
+    }
+  }
+  return carry;
 }
 
 function badOperand(a: number, b: number, length: number): AutodiffError {

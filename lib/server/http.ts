@@ -2,6 +2,8 @@ import 'server-only';
 
 import type { z } from 'zod';
 
+import { databaseUnavailable } from './db/unavailable';
+
 /**
  * HTTP plumbing shared by the route handlers: JSON bodies with a size cap, strict parsing with
  * messages that say what is wrong, and errors as `{ error: { code, message, issues? } }`.
@@ -36,12 +38,22 @@ export function errorResponse(error: HttpError): Response {
   return json(body, { status: error.status });
 }
 
-/** Runs a handler; an HttpError becomes its response, anything else a logged 500 without details. */
+/**
+ * Runs a handler; an HttpError becomes its response, a database that is busy or unreachable a 503
+ * with Retry-After (docs/decisions/009), anything else a logged 500 without details.
+ */
 export async function handle(run: () => Promise<Response>): Promise<Response> {
   try {
     return await run();
   } catch (error) {
     if (error instanceof HttpError) return errorResponse(error);
+    const unavailable = databaseUnavailable(error);
+    if (unavailable) {
+      const detail = error instanceof Error ? error.message.trim().split('\n').at(-1) : String(error);
+      console.warn(`[api] ${unavailable.code}: ${detail}`);
+      const body: ErrorBody = { error: { code: unavailable.code, message: unavailable.message } };
+      return json(body, { status: 503, headers: { 'Retry-After': String(unavailable.retryAfterSeconds) } });
+    }
     console.error('[api] unexpected error', error);
     return errorResponse(new HttpError(500, 'internal', 'Something went wrong on our side. Please try again.'));
   }

@@ -10,8 +10,9 @@
  * Targets: performance score >= 95, CLS <= 0.01, lesson LCP <= 1.5x home LCP. Pages run
  * alternately (home, lesson, home, ...) so a burst of load on this shared machine hits both.
  *
- * Lighthouse is pinned to 12.2.3: 13.x needs Node 22, and npm ci rejects the lock file that
- * 12.3-12.8 produce (their @paulirish/trace_engine asks for third-party-web@"latest").
+ * Lighthouse is pinned to 12.8.2 (13.x needs Node 22), with an npm `overrides` entry that pins
+ * third-party-web to 0.27.0: 12.3+ depends on @paulirish/trace_engine, which asks for
+ * third-party-web@"latest", and npm ci otherwise rejects the lock file.
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -123,7 +124,9 @@ async function main() {
 
   console.log(
     `\n# Lighthouse, mobile, medians of ${RUNS} runs (build ${distDir}, ` +
-      `load average ${loadavg().map((n) => n.toFixed(1)).join(' ')} on ${cpus().length} cores)\n`,
+      `load average ${loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')} on ${cpus().length} cores)\n`,
   );
   console.log('| page | score (>= 95) | LCP | CLS (<= 0.01) | TBT | FCP | LCP element |');
   console.log('| --- | --- | --- | --- | --- | --- | --- |');

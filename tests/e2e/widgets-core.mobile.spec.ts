@@ -4,8 +4,7 @@ import { expect, test } from '@playwright/test';
 
 const LESSON = '/lessons/chain-rule-computational-graphs';
 
-// The desktop project matches every spec; this one needs the phone's touch screen.
-test.skip(({ isMobile }) => !isMobile, 'phone project only');
+// Runs in the `phone` project only (playwright.config.ts routes *.mobile.spec.ts there).
 
 test('the forward, backward and blame widgets fit a phone and respond to taps', async ({ page }) => {
   await page.goto(LESSON);

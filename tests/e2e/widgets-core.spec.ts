@@ -8,8 +8,9 @@ import { backwardSteps } from '../../lib/graph/backward-steps';
 import { edgeKey } from '../../lib/graph/types';
 
 const LESSON = '/lessons/chain-rule-computational-graphs';
-const DEFAULTS = { x: 1.5, w: 0.5, b: -0.25, y: 1 };
-const neuron = (loss: 'sq' | 'bce' = 'sq') => compile(loss === 'bce' ? LESSON_NEURON.bce : LESSON_NEURON.squaredError);
+// The widgets open on the lesson's worked example: cross-entropy loss at these inputs.
+const DEFAULTS = { x: 1.5, w: 0.8, b: -0.5, y: 1 };
+const neuron = (loss: 'sq' | 'bce' = 'bce') => compile(loss === 'bce' ? LESSON_NEURON.bce : LESSON_NEURON.squaredError);
 
 async function open(page: Page, kind: string, query = ''): Promise<Locator> {
   await page.goto(`${LESSON}${query}`);
@@ -27,7 +28,7 @@ async function nodeNumber(widget: Locator, node: string, attribute: 'data-value'
 }
 
 /** Every drawn number of the neuron equals a fresh engine run on the inputs the page shows. */
-async function expectMatchesEngine(widget: Locator, loss: 'sq' | 'bce' = 'sq') {
+async function expectMatchesEngine(widget: Locator, loss: 'sq' | 'bce' = 'bce') {
   const env: Record<string, number> = {};
   for (const name of ['x', 'w', 'b', 'y']) env[name] = Number(await widget.getByLabel(`${name} value`).inputValue());
   const run = neuron(loss).run(env);
@@ -46,17 +47,17 @@ test.describe('forward pass', () => {
     const w = widget.getByRole('slider', { name: 'w', exact: true });
     await w.focus();
     for (let i = 0; i < 3; i++) await w.press('ArrowRight');
-    await expect(widget.getByLabel('w value')).toHaveValue('0.53');
+    await expect(widget.getByLabel('w value')).toHaveValue('0.83');
     const env = await expectMatchesEngine(widget);
-    expect(env.w).toBe(0.53);
+    expect(env.w).toBe(0.83);
 
     await widget.getByLabel('w value').fill('-1.25');
     await expect(w).toHaveValue('-1.25');
     await expectMatchesEngine(widget);
     await expect(page).toHaveURL(/fp\.w=-1\.25/);
 
-    await widget.getByRole('radio', { name: 'binary cross-entropy' }).check();
-    await expectMatchesEngine(widget, 'bce');
+    await widget.getByRole('radio', { name: 'squared error' }).check();
+    await expectMatchesEngine(widget, 'sq');
   });
 
   test('nodes are reachable by Tab and named with value and gradient', async ({ page }) => {
@@ -68,24 +69,25 @@ test.describe('forward pass', () => {
     await page.keyboard.press('Tab');
     await expect(nodes.nth(1)).toBeFocused();
     const run = neuron().run(DEFAULTS);
-    await expect(widget.locator('[data-node="z"]')).toHaveAttribute('aria-label', `z = 0.5, dL/dz = −0.1774`);
-    expect(run.nodeGradients.z).toBeCloseTo(-0.1774, 4);
+    await expect(widget.locator('[data-node="z"]')).toHaveAttribute('aria-label', `z = 0.7, dL/dz = −0.3318`);
+    // Independent check: for sigmoid + cross-entropy, dL/dz = a - y = sigmoid(0.7) - 1.
+    expect(run.nodeGradients.z).toBeCloseTo(1 / (1 + Math.exp(-0.7)) - 1, 12);
     // The text alternative is a real table.
     await widget.getByText('Show as a table').click();
     const table = widget.getByRole('table');
     await expect(table.getByRole('row')).toHaveCount(9);
-    await expect(table.getByRole('row', { name: /^w / })).toContainText('−0.2662');
+    await expect(table.getByRole('row', { name: /^w / })).toContainText('−0.4977');
   });
 
   test('a shared URL restores the setup, with hidden and locked controls, across a reload', async ({ page }) => {
-    const widget = await open(page, 'forward-pass', '?fp.w=0.8&fp.loss=bce&fp.hide=b&fp.lock=x&fp.y=2');
-    await expect(widget.getByRole('slider', { name: 'w', exact: true })).toHaveValue('0.8');
+    const widget = await open(page, 'forward-pass', '?fp.w=1.2&fp.loss=sq&fp.hide=b&fp.lock=x&fp.y=2');
+    await expect(widget.getByRole('slider', { name: 'w', exact: true })).toHaveValue('1.2');
     await expect(widget.getByRole('slider', { name: 'b', exact: true })).toHaveCount(0);
     await expect(widget.getByRole('slider', { name: 'x', exact: true })).toBeDisabled();
-    await expect(widget.getByRole('radio', { name: 'binary cross-entropy' })).toBeChecked();
+    await expect(widget.getByRole('radio', { name: 'squared error' })).toBeChecked();
     // y=2 is outside [0, 1]: clamped.
     await expect(widget.getByRole('slider', { name: 'y', exact: true })).toHaveValue('1');
-    const run = neuron('bce').run({ ...DEFAULTS, w: 0.8 });
+    const run = neuron('sq').run({ ...DEFAULTS, w: 1.2 });
     expect(await nodeNumber(widget, 'L', 'data-value')).toBe(run.value);
 
     await widget.getByLabel('w value').fill('1.1');
@@ -96,10 +98,10 @@ test.describe('forward pass', () => {
     await expect(again).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
     await expect(again.getByRole('slider', { name: 'w', exact: true })).toHaveValue('1.1');
     await expect(again.getByRole('slider', { name: 'b', exact: true })).toHaveCount(0);
-    expect(await nodeNumber(again, 'L', 'data-value')).toBe(neuron('bce').run({ ...DEFAULTS, w: 1.1 }).value);
+    expect(await nodeNumber(again, 'L', 'data-value')).toBe(neuron('sq').run({ ...DEFAULTS, w: 1.1 }).value);
 
     await again.getByRole('button', { name: 'Reset' }).click();
-    await expect(again.getByRole('slider', { name: 'w', exact: true })).toHaveValue('0.5');
+    await expect(again.getByRole('slider', { name: 'w', exact: true })).toHaveValue('0.8');
     await expect(page).not.toHaveURL(/fp\.w=/);
   });
 });
@@ -183,7 +185,7 @@ test.describe('predict, then reveal', () => {
     await widget.getByRole('button', { name: 'Predict dL/dw is negative' }).click();
     await expect(widget.locator('[data-correct]')).toHaveAttribute('data-correct', 'true');
     await expect(widget.locator('[data-correct]')).toContainText('Right.');
-    await expect(widget.locator('[data-node="w"] text').last()).toHaveText('−0.2662');
+    await expect(widget.locator('[data-node="w"] text').last()).toHaveText('−0.4977');
     const events = await page.evaluate(() => (window as unknown as { __events: { type: string }[] }).__events);
     const prediction = events.find((event) => event.type === 'prediction-made') as Record<string, unknown>;
     expect(prediction).toMatchObject({

@@ -1,4 +1,4 @@
-import type { Statistic, UnavailableReason } from '@/lib/analytics/item-statistics';
+import type { Statistic } from '@/lib/analytics/item-statistics';
 import { unavailableReasonText } from '@/lib/analytics/item-statistics';
 
 /** Shared formatting for the dashboards, so every view writes numbers and dates the same way. */
@@ -48,6 +48,6 @@ export function duration(ms: number): string {
 
 /** A statistic's value, or its reason in words. */
 export function statistic(stat: Statistic, show: (value: number) => string): { text: string; reason: string | null } {
-  if (stat.value === null) return { text: 'n/a', reason: unavailableReasonText[stat.reason as UnavailableReason] };
+  if (stat.value === null) return { text: 'n/a', reason: unavailableReasonText[stat.reason] };
   return { text: show(stat.value), reason: null };
 }

@@ -23,10 +23,10 @@ export function neuronProgram(loss: Loss): CompiledProgram {
 /** URL fields for the neuron's inputs; defaults are the lesson's worked example. */
 export const NEURON_FIELDS = {
   x: num(1.5, -3, 3),
-  w: num(0.5, -3, 3),
-  b: num(-0.25, -3, 3),
+  w: num(0.8, -3, 3),
+  b: num(-0.5, -3, 3),
   y: num(1, 0, 1),
-  loss: oneOf(['sq', 'bce'] as const, 'sq'),
+  loss: oneOf(['sq', 'bce'] as const, 'bce'),
 };
 
 export const NEURON_SLIDERS: readonly { name: 'x' | 'w' | 'b' | 'y'; description: string; min: number; max: number }[] =

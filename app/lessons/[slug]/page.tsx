@@ -4,7 +4,7 @@ import { notFound } from 'next/navigation';
 import { KatexFontPreload } from '@/app/_components/lesson/KatexFontPreload';
 import { TableOfContents } from '@/app/_components/TableOfContents';
 import { LESSON_SLUGS, isLessonSlug } from '@/lib/content/catalog';
-import { loadLesson } from '@/lib/server/lessons';
+import { loadLesson, readLessonSummary } from '@/lib/server/lessons';
 
 export const dynamicParams = false;
 
@@ -19,7 +19,7 @@ interface LessonPageProps {
 export async function generateMetadata({ params }: LessonPageProps): Promise<Metadata> {
   const { slug } = await params;
   if (!isLessonSlug(slug)) return {};
-  const { frontmatter } = await loadLesson(slug);
+  const { frontmatter } = await readLessonSummary(slug);
   return { title: frontmatter.title, description: frontmatter.summary };
 }
 

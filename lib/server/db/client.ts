@@ -54,7 +54,16 @@ async function connectSqlite(url: string): Promise<Db> {
   const client = new PrismaClient({ adapter });
   // WAL lets readers proceed during a write; FULL makes an acknowledged commit survive a
   // power cut. The adapter sets neither (see docs/decisions/001-stack-and-offline-prisma.md).
-  await client.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+  const [mode] = await client.$queryRawUnsafe<{ journal_mode: string }[]>('PRAGMA journal_mode = WAL');
+  if (mode?.journal_mode !== 'wal') {
+    await client.$disconnect();
+    // Outside WAL mode a COMMIT can fail with SQLITE_BUSY, and Prisma 6.19 then leaves the
+    // connection inside the transaction: later writes are acknowledged but never committed
+    // (prisma/orm#29933, reproduced in tests/integration/sqlite-write-lock.test.ts). Refuse to run.
+    throw new Error(
+      `SQLite database ${url} stayed in "${mode?.journal_mode}" journal mode instead of WAL (another process may hold it open in rollback-journal mode); refusing to start, see docs/decisions/009`,
+    );
+  }
   await client.$executeRawUnsafe('PRAGMA synchronous = FULL');
   await client.$executeRawUnsafe('PRAGMA foreign_keys = ON');
   return client;

@@ -39,7 +39,10 @@ export function epochMs(value: unknown): number | null {
 export function num(value: unknown): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number(value);
-  if (value !== null && value !== undefined) return Number(String(value));
+  // PostgreSQL NUMERIC results arrive as Decimal objects, whose toString() is the exact number.
+  if (typeof value === 'object' && value !== null && 'toString' in value)
+    return Number((value as { toString(): string }).toString());
+  if (typeof value === 'string') return Number(value);
   return 0;
 }
 

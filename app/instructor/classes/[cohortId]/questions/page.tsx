@@ -144,7 +144,10 @@ export default async function QuestionAnalysisPage({ params }: { params: Promise
     (db, headers) => questionAnalysis(db, headers, cohortId),
     `/instructor/classes/${cohortId}/questions`,
   );
-  let number = 0;
+  // Questions are numbered across lessons: the first number of each lesson.
+  const firstNumber = data.lessons.map((_, index) =>
+    data.lessons.slice(0, index).reduce((sum, lesson) => sum + lesson.questions.length, 0),
+  );
   return (
     <div className={styles.page}>
       <ClassNav cohort={data.cohort} current="questions" />
@@ -155,67 +158,71 @@ export default async function QuestionAnalysisPage({ params }: { params: Promise
         {data.respondents} learner{data.respondents === 1 ? '' : 's'} answered at least one question. With fewer than
         about 20 learners these numbers are noisy.
       </p>
-      {data.lessons.map((lesson) => (
-        <section key={lesson.lessonSlug} aria-labelledby={`lesson-${lesson.lessonSlug}`}>
-          <h2 id={`lesson-${lesson.lessonSlug}`}>{lesson.lessonTitle}</h2>
-          <div className={styles.tableWrap}>
-            <table className={styles.table}>
-              <caption>Summary: one row per question</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Question</th>
-                  <th scope="col" className={styles.num}>
-                    Learners
-                  </th>
-                  <th scope="col" className={styles.num}>
-                    Attempts
-                  </th>
-                  <th scope="col" className={styles.num}>
-                    Facility
-                  </th>
-                  <th scope="col" className={styles.num}>
-                    Discrimination
-                  </th>
-                  <th scope="col">Flag</th>
-                </tr>
-              </thead>
-              <tbody>
-                {lesson.questions.map((report, index) => (
-                  <tr key={report.question.id}>
-                    <th scope="row">
-                      <a href={`#q-${report.question.id}`}>Q{number + index + 1}</a> {report.question.id}
+      {data.lessons.map((lesson, lessonIndex) => {
+        const number = firstNumber[lessonIndex] ?? 0;
+        return (
+          <section key={lesson.lessonSlug} aria-labelledby={`lesson-${lesson.lessonSlug}`}>
+            <h2 id={`lesson-${lesson.lessonSlug}`}>{lesson.lessonTitle}</h2>
+            <div className={styles.tableWrap}>
+              <table className={styles.table}>
+                <caption>Summary: one row per question</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Question</th>
+                    <th scope="col" className={styles.num}>
+                      Learners
                     </th>
-                    <td className={styles.num}>{report.stats.learners}</td>
-                    <td className={styles.num}>{report.stats.attempts}</td>
-                    <td className={styles.num}>{statistic(report.stats.facility, percent).text}</td>
-                    <td className={styles.num}>{statistic(report.stats.discriminationIndex, (v) => fixed(v)).text}</td>
-                    <td>
-                      {report.stats.flag ? (
-                        <span className={styles.badgeWarn}>
-                          {report.stats.flag === 'negative-discrimination' ? 'negative' : 'low'}
-                        </span>
-                      ) : (
-                        ''
-                      )}
-                    </td>
+                    <th scope="col" className={styles.num}>
+                      Attempts
+                    </th>
+                    <th scope="col" className={styles.num}>
+                      Facility
+                    </th>
+                    <th scope="col" className={styles.num}>
+                      Discrimination
+                    </th>
+                    <th scope="col">Flag</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <BarsChart
-            valueLabel="facility %"
-            bars={lesson.questions.map((report, index) => ({
-              label: `Q${number + index + 1}`,
-              value: report.stats.facility.value === null ? 0 : Math.round(report.stats.facility.value * 100),
-            }))}
-          />
-          {lesson.questions.map((report) => {
-            number += 1;
-            return <QuestionCard key={report.question.id} report={report} number={number} />;
-          })}
-        </section>
-      ))}
+                </thead>
+                <tbody>
+                  {lesson.questions.map((report, index) => (
+                    <tr key={report.question.id}>
+                      <th scope="row">
+                        <a href={`#q-${report.question.id}`}>Q{number + index + 1}</a> {report.question.id}
+                      </th>
+                      <td className={styles.num}>{report.stats.learners}</td>
+                      <td className={styles.num}>{report.stats.attempts}</td>
+                      <td className={styles.num}>{statistic(report.stats.facility, percent).text}</td>
+                      <td className={styles.num}>
+                        {statistic(report.stats.discriminationIndex, (v) => fixed(v)).text}
+                      </td>
+                      <td>
+                        {report.stats.flag ? (
+                          <span className={styles.badgeWarn}>
+                            {report.stats.flag === 'negative-discrimination' ? 'negative' : 'low'}
+                          </span>
+                        ) : (
+                          ''
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <BarsChart
+              valueLabel="facility %"
+              bars={lesson.questions.map((report, index) => ({
+                label: `Q${number + index + 1}`,
+                value: report.stats.facility.value === null ? 0 : Math.round(report.stats.facility.value * 100),
+              }))}
+            />
+            {lesson.questions.map((report, index) => (
+              <QuestionCard key={report.question.id} report={report} number={number + index + 1} />
+            ))}
+          </section>
+        );
+      })}
     </div>
   );
 }
