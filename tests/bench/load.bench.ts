@@ -25,7 +25,13 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 
 import { graphPractice } from '../../content/lessons/chain-rule-computational-graphs/questions';
-import { distDir, newSession, scratchDatabase, startAppServer, type ScratchDatabase } from '../multi-instance/app-server';
+import {
+  distDir,
+  newSession,
+  scratchDatabase,
+  startAppServer,
+  type ScratchDatabase,
+} from '../multi-instance/app-server';
 import { quantile } from './bench-server';
 
 const LESSON = 'chain-rule-computational-graphs';
@@ -147,7 +153,14 @@ function progressBody(): string {
   return JSON.stringify({
     events: [
       { id: randomUUID(), type: 'section-viewed', lessonSlug: LESSON, target: 'why-it-matters', at: now },
-      { id: randomUUID(), type: 'widget-used', lessonSlug: LESSON, target: 'neuron-graph', at: now, data: { control: 'w' } },
+      {
+        id: randomUUID(),
+        type: 'widget-used',
+        lessonSlug: LESSON,
+        target: 'neuron-graph',
+        at: now,
+        data: { control: 'w' },
+      },
       { id: randomUUID(), type: 'section-viewed', lessonSlug: LESSON, target: 'the-chain-rule', at: now },
     ],
   });
@@ -240,7 +253,12 @@ interface PhaseResult {
 
 function summarise(label: string, phase: PhaseResult): Record<string, number | string> {
   const m = (figures: Figures[], key: 'rps' | 'p50' | 'p95' | 'p99') => median(figures.map((f) => f[key]));
-  const real = { rps: m(phase.real, 'rps'), p50: m(phase.real, 'p50'), p95: m(phase.real, 'p95'), p99: m(phase.real, 'p99') };
+  const real = {
+    rps: m(phase.real, 'rps'),
+    p50: m(phase.real, 'p50'),
+    p95: m(phase.real, 'p95'),
+    p99: m(phase.real, 'p99'),
+  };
   const ceil = {
     rps: m(phase.ceiling, 'rps'),
     p50: m(phase.ceiling, 'p50'),
@@ -274,7 +292,8 @@ async function benchDatabase(kind: 'sqlite' | 'postgresql', adminUrl?: string): 
   const server = await startAppServer({ port: PORT, databaseUrl: database.url, env: { AUTODIDACT_BENCH: '1' } });
   try {
     const noop = await fetch(`${server.baseUrl}/api/noop`);
-    if (noop.status !== 200) throw new Error(`/api/noop answered ${noop.status}: is AUTODIDACT_BENCH=1 reaching the server?`);
+    if (noop.status !== 200)
+      throw new Error(`/api/noop answered ${noop.status}: is AUTODIDACT_BENCH=1 reaching the server?`);
     const pool = new LearnerPool(server.baseUrl);
     // Enough learners for the fastest plausible answer rate (18 answers each) over every round.
     const perSecond = Number(process.env.LOAD_MAX_RPS ?? 3000);

@@ -203,7 +203,10 @@ interface Outcome {
  * Runs `send` for every generated input: never 5xx; a 4xx carries `{ error: { message } }` and
  * leaves the database exactly as it was. Returns how many cases ended in each status.
  */
-async function fuzz<T>(arbitrary: fc.Arbitrary<T>, send: (input: T) => Promise<Response>): Promise<Map<number, number>> {
+async function fuzz<T>(
+  arbitrary: fc.Arbitrary<T>,
+  send: (input: T) => Promise<Response>,
+): Promise<Map<number, number>> {
   const statuses = new Map<number, number>();
   let before: Snapshot = await snapshots.take();
   await fc.assert(
@@ -297,9 +300,7 @@ describe(`fuzzing every input schema (${RUNS} cases each): only 2xx or 4xx, and 
           }),
         '/api/learner': () => JSON.stringify({ displayName: 'Cookie Monster' }),
       };
-      const statuses = await fuzz(fc.tuple(paths, cookies), ([path, cookie]) =>
-        post(path, bodies[path]!(), cookie),
-      );
+      const statuses = await fuzz(fc.tuple(paths, cookies), ([path, cookie]) => post(path, bodies[path]!(), cookie));
       report('cookie', statuses);
       expect([...statuses.keys()]).toEqual([401]);
     },
@@ -311,7 +312,16 @@ describe(`fuzzing every input schema (${RUNS} cases each): only 2xx or 4xx, and 
     async () => {
       const slugs = fc.oneof(
         fc.string({ maxLength: 120 }),
-        fc.constantFrom('', '.', '..', LESSON.toUpperCase(), `${LESSON} `, `${LESSON}\u0000`, '__proto__', 'constructor'),
+        fc.constantFrom(
+          '',
+          '.',
+          '..',
+          LESSON.toUpperCase(),
+          `${LESSON} `,
+          `${LESSON}\u0000`,
+          '__proto__',
+          'constructor',
+        ),
       );
       // With the learner's cookie, so a known slug reads state and writes nothing either.
       const statuses = await fuzz(slugs, (slug) => getStateRoute(slug, { headers: { cookie: learner.cookie } }));

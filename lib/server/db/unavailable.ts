@@ -64,12 +64,14 @@ export function databaseUnavailable(error: unknown): Unavailable | null {
   return busy
     ? {
         code: 'database-busy',
-        message: 'The database is busy with another write. Please try again in a moment; sending the same request again is safe.',
+        message:
+          'The database is busy with another write. Please try again in a moment; sending the same request again is safe.',
         retryAfterSeconds: 2,
       }
     : {
         code: 'database-unavailable',
-        message: 'The database is unavailable right now. Please try again in a few seconds; sending the same request again is safe.',
+        message:
+          'The database is unavailable right now. Please try again in a few seconds; sending the same request again is safe.',
         retryAfterSeconds: 5,
       };
 }
