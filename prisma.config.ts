@@ -8,9 +8,7 @@ import { defineConfig } from 'prisma/config';
 // See docs/decisions/001-stack-and-offline-prisma.md. PostgreSQL migrations use
 // lib/cli/migrate-postgres.mjs instead, because this engine cannot introspect PostgreSQL.
 // Prisma skips .env when a config file exists, so the default mirrors lib/env.ts.
-const url = process.env.DATABASE_URL?.startsWith('file:')
-  ? process.env.DATABASE_URL
-  : 'file:./data/autodidact.db';
+const url = process.env.DATABASE_URL?.startsWith('file:') ? process.env.DATABASE_URL : 'file:./data/autodidact.db';
 
 export default defineConfig({
   experimental: { adapter: true },

@@ -8,8 +8,7 @@ export default async function CourseIndexPage() {
     <div className="page-narrow">
       <h1>Neural networks, one idea at a time</h1>
       <p className="lede">
-        Short, interactive lessons. Read a little, drag a slider, watch the numbers move, then check
-        yourself.
+        Short, interactive lessons. Read a little, drag a slider, watch the numbers move, then check yourself.
       </p>
       <h2 id="lessons">Lessons</h2>
       <ol className="lesson-list" aria-labelledby="lessons">

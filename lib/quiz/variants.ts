@@ -62,7 +62,48 @@ export interface NumericVariant {
   solutions: TargetSolution[];
 }
 
+/**
+ * Variants are a pure function of (question, learner, variant index), and a submission needs the
+ * same one twice (grading, then the question's view), a state load once per question. Drawing one
+ * runs the autodiff engine for every part and every redraw, so recent ones are memoised. Bounded,
+ * oldest first out; callers treat the result as read-only (it is frozen).
+ */
+const MEMO_MAX = 4096;
+const numericMemo = new Map<string, Readonly<NumericVariant>>();
+const choiceMemo = new Map<string, readonly ShuffledOption[]>();
+
+function memoised<T>(memo: Map<string, T>, key: string, compute: () => T): T {
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const value = compute();
+  if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value!);
+  memo.set(key, value);
+  return value;
+}
+
+function memoKey(questionId: string, learnerId: string, variantIndex: number): string {
+  return `${questionId}\u0000${variantIndex}\u0000${learnerId}`;
+}
+
 export function numericVariant(
+  question: PublicNumericQuestion,
+  learnerId: string,
+  variantIndex: number,
+): Readonly<NumericVariant> {
+  return memoised(numericMemo, memoKey(question.id, learnerId, variantIndex), () =>
+    deepFreeze(drawNumericVariant(question, learnerId, variantIndex)),
+  );
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function drawNumericVariant(
   question: PublicNumericQuestion,
   learnerId: string,
   variantIndex: number,
@@ -95,7 +136,11 @@ export function choiceVariant(
   question: PublicChoiceQuestion,
   learnerId: string,
   variantIndex: number,
-): ShuffledOption[] {
-  const order = shuffle(variantRng(learnerId, question.id, variantIndex), question.options);
-  return order.map((option, index) => ({ key: CHOICE_KEYS[index]!, optionId: option.id, text: option.text }));
+): readonly ShuffledOption[] {
+  return memoised(choiceMemo, memoKey(question.id, learnerId, variantIndex), () => {
+    const order = shuffle(variantRng(learnerId, question.id, variantIndex), question.options);
+    return deepFreeze(
+      order.map((option, index) => ({ key: CHOICE_KEYS[index]!, optionId: option.id, text: option.text })),
+    );
+  });
 }

@@ -1,5 +1,7 @@
 import 'server-only';
 
+import { randomUUID } from 'node:crypto';
+
 import { z } from 'zod';
 
 import { choiceAnswerSchema, gradeChoice, gradeNumeric, numericAnswerSchema, type Grading } from '@/lib/quiz/grading';
@@ -16,8 +18,9 @@ import {
   type StoredAttempt,
 } from '@/lib/quiz/views';
 
+import { insertAnswer } from './answer-writer';
 import type { Db } from './db/client';
-import { isUniqueViolation } from './db/errors';
+import { Prisma } from './db/generated/sqlite/client';
 import { HttpError, parseOrThrow } from './http';
 import { findQuestion } from './quiz-content';
 import type { LearnerSession } from './session';
@@ -195,6 +198,42 @@ function replayOrConflict(stored: ResponseRow, canonical: string, attempt: numbe
 }
 
 /**
+ * The session and this learner's responses in the lesson, in one raw statement. Raw because
+ * Prisma 6.19 compiles every ORM query in its wasm query compiler (about a millisecond each, no
+ * plan cache), which was most of a submission's cost under load (docs/decisions/009); the SQL is
+ * portable (SQLite and PostgreSQL) and its rows come back typed (Date, boolean) on both.
+ */
+async function readSessionWithResponses(
+  db: Db,
+  sessionId: string,
+  content: LessonQuizContent,
+): Promise<{ learnerId: string; expiresAt: Date; responses: ResponseRow[] } | null> {
+  const rows = await db.$queryRaw<
+    ({ learnerId: string; expiresAt: Date } & { [K in keyof ResponseRow]: ResponseRow[K] | null })[]
+  >(Prisma.sql`
+    SELECT s."learnerId", s."expiresAt", r."questionId", r."attempt", r."correct", r."answer", r."grading", r."createdAt"
+    FROM "Session" s
+    LEFT JOIN "Response" r
+      ON r."learnerId" = s."learnerId" AND r."questionId" IN (${Prisma.join(content.questions.map((entry) => entry.id))})
+    WHERE s."id" = ${sessionId}`);
+  const first = rows[0];
+  if (!first) return null;
+  const responses: ResponseRow[] = [];
+  for (const row of rows) {
+    if (row.questionId === null) continue; // the LEFT JOIN's row for a learner without responses
+    responses.push({
+      questionId: row.questionId,
+      attempt: Number(row.attempt),
+      correct: Boolean(row.correct),
+      answer: row.answer!,
+      grading: row.grading!,
+      createdAt: new Date(row.createdAt!),
+    });
+  }
+  return { learnerId: first.learnerId, expiresAt: new Date(first.expiresAt), responses };
+}
+
+/**
  * Grades and stores one answer. One read (the session with this learner's responses in the
  * lesson) and one insert; the unique key (learner, question, attempt) makes double clicks,
  * replays and second tabs land on the stored response, and they all get the same result back.
@@ -209,28 +248,12 @@ export async function submitAnswer(
   const { content, question } = found;
   const { canonical, parsed } = parseAnswer(question, submission.answer);
 
-  const session = sessionId
-    ? await db.session.findUnique({
-        where: { id: sessionId },
-        select: {
-          learnerId: true,
-          expiresAt: true,
-          learner: {
-            select: {
-              responses: {
-                where: { questionId: { in: content.questions.map((entry) => entry.id) } },
-                select: responseSelect,
-              },
-            },
-          },
-        },
-      })
-    : null;
+  const session = sessionId ? await readSessionWithResponses(db, sessionId, content) : null;
   if (!session || session.expiresAt.getTime() <= Date.now()) {
     throw new HttpError(401, 'no-session', 'No valid session: open the lesson page to start one.');
   }
   const { learnerId } = session;
-  const rows = session.learner.responses;
+  const rows = session.responses;
   const prior = rows.filter((row) => row.questionId === question.id);
 
   let replayed = false;
@@ -250,26 +273,31 @@ export async function submitAnswer(
       grading: JSON.stringify(grading),
       createdAt: new Date(),
     };
-    try {
-      await db.response.create({
-        data: {
-          ...row,
-          learnerId,
-          variant: variantIndexFor(question.policy, submission.attempt),
-          score: grading.score,
-          selectedOptionId,
-        },
-        select: { id: true },
-      });
+    // One statement, shared with the submissions that arrive together (group commit,
+    // answer-writer.ts): the unique key (learner, question, attempt) decides, and a twin that got
+    // there first leaves this row out. Resolves only after the commit.
+    const inserted = await insertAnswer(db, {
+      id: randomUUID(),
+      learnerId,
+      questionId: row.questionId,
+      attempt: row.attempt,
+      variant: variantIndexFor(question.policy, submission.attempt),
+      answer: row.answer,
+      score: grading.score,
+      correct: row.correct,
+      grading: row.grading,
+      selectedOptionId,
+      createdAt: row.createdAt,
+    });
+    if (inserted) {
       rows.push(row);
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
+    } else {
       // Another request stored this attempt between our read and our insert: answer with its row.
       const stored = await db.response.findUnique({
         where: { learnerId_questionId_attempt: { learnerId, questionId: question.id, attempt: submission.attempt } },
         select: responseSelect,
       });
-      if (!stored) throw error;
+      if (!stored) throw new Error('insert skipped by a conflict, but no stored row was found');
       replayOrConflict(stored, canonical, submission.attempt);
       rows.push(stored);
       replayed = true;

@@ -29,16 +29,43 @@ export interface LearnerSession {
   learnerId: string;
 }
 
+/**
+ * Cookies this process has already unsealed, with the seal's own expiry. Unsealing (HMAC check
+ * and AES decryption through WebCrypto) cost about half a millisecond per request under load
+ * (docs/decisions/009). This memoizes a pure function of the cookie text and the secret, so it is
+ * not state that instances must share: another instance unseals the same cookie to the same id.
+ * Only verified seals are cached; the session row is still read on every request, so a deleted
+ * or expired session is refused at once. Bounded; the oldest entries go first.
+ */
+const unsealed = new Map<string, { sid: string; expiresAt: number; secret: string }>();
+const UNSEALED_MAX = 10_000;
+
+/** Iron seals end `*<expiration ms>*<hmac salt>*<hmac>`; the HMAC covers the expiration. */
+function sealExpiry(sealed: string): number {
+  const parts = sealed.split('*');
+  const expiration = Number(parts[parts.length - 3]);
+  return Number.isFinite(expiration) && expiration > 0 ? expiration : 0;
+}
+
 /** The session id from the request's cookie, or null when absent, tampered with or expired. */
 export async function sessionIdFrom(request: Request): Promise<string | null> {
   const header = request.headers.get('cookie');
   if (!header) return null;
   const sealed = parseCookie(header)[SESSION_COOKIE];
   if (!sealed || sealed.length > 4096) return null;
+  const secret = sessionSecret();
+  const known = unsealed.get(sealed);
+  if (known && known.secret === secret && known.expiresAt > Date.now()) return known.sid;
   try {
-    const data = await unsealData<unknown>(sealed, { password: sessionSecret(), ttl: SESSION_TTL_SECONDS });
+    const data = await unsealData<unknown>(sealed, { password: secret, ttl: SESSION_TTL_SECONDS });
     const parsed = sealedSchema.safeParse(data);
-    return parsed.success ? parsed.data.sid : null;
+    if (!parsed.success) return null;
+    const expiresAt = sealExpiry(sealed);
+    if (expiresAt > Date.now()) {
+      if (unsealed.size >= UNSEALED_MAX) unsealed.delete(unsealed.keys().next().value!);
+      unsealed.set(sealed, { sid: parsed.data.sid, expiresAt, secret });
+    }
+    return parsed.data.sid;
   } catch {
     return null;
   }

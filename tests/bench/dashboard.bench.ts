@@ -181,6 +181,13 @@ try {
   if (process.env.BENCH_SEED_ONLY === '1') process.exit(0);
   report('overview data (default sort)', await timeIt(() => classOverview(db, headers, cohortId, {})), data);
   report('question analysis data', await timeIt(() => questionAnalysis(db, headers, cohortId)), data);
+  // The report is cached per class until a response arrives (docs/decisions/008, Update); this is
+  // the cost of the first view after an answer: the aggregate SQL alone.
+  report(
+    'question analysis data (recomputed, no cache)',
+    await timeIt(() => questionAnalysis(db, headers, cohortId, { useCache: false })),
+    data,
+  );
 
   const port = await freePort();
   child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {

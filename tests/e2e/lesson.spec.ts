@@ -27,7 +27,9 @@ test('the lesson renders KaTeX, a working table of contents and the knowledge ch
 
   const check = page.locator('[data-quiz="knowledge-check"]');
   await expect(check.getByRole('group')).toHaveCount(3);
-  await expect(check.getByRole('group', { name: /Why does training a neural network need the chain rule/ })).toBeVisible();
+  await expect(
+    check.getByRole('group', { name: /Why does training a neural network need the chain rule/ }),
+  ).toBeVisible();
   await expect(check.getByRole('radio')).toHaveCount(9);
 });
 

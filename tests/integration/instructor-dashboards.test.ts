@@ -13,6 +13,7 @@ import { overviewCsv, responsesCsv, xapiExport } from '@/lib/server/instructor/e
 import { classOverview, courseQuestions, overviewRowsFor } from '@/lib/server/instructor/overview';
 import { learnerTimeline } from '@/lib/server/instructor/timeline';
 import { allQuizzes } from '@/lib/server/quiz-content';
+import { choiceVariant } from '@/lib/quiz/variants';
 
 import { choiceLetters, LESSON, newLearner, submit, updateLearner } from './helpers/learner-client';
 import { createQuizDatabase } from './helpers/quiz-database';
@@ -144,58 +145,212 @@ describe('class overview', () => {
   });
 });
 
+/** The class's raw responses as computeItemStatistics rows; `optionFor` maps rows stored without an option id. */
+async function rawRows(
+  cohortId: string,
+  optionFor: (row: { learnerId: string; questionId: string; answer: string }) => string | null = () => null,
+): Promise<ItemResponseRow[]> {
+  const responses = await database.db.response.findMany({
+    where: { learner: { enrollments: { some: { cohortId } } } },
+  });
+  return responses.map((r) => {
+    const grading = JSON.parse(r.grading) as { parts: { misconception: string | null }[] };
+    return {
+      learnerId: r.learnerId,
+      questionId: r.questionId,
+      score: r.score,
+      submittedAt: r.createdAt,
+      // The report times from the first try's submission (docs/decisions/008).
+      startedAt: r.createdAt,
+      selectedOptionId: r.selectedOptionId ?? optionFor(r),
+      misconceptionTags: grading.parts.flatMap((p) => (p.misconception ? [p.misconception] : [])),
+    };
+  });
+}
+
+/** The report's statistics for the class equal computeItemStatistics on the raw rows. */
+async function expectReportMatches(cohortId: string, rows: ItemResponseRow[], classHeaders = headers) {
+  const quiz = allQuizzes()[0]!;
+  const expected = computeItemStatistics(rows, {
+    items: quiz.questions.map((q) => ({
+      id: q.id,
+      ...(q.kind === 'single-choice' ? { optionIds: q.options.map((o) => o.id) } : {}),
+    })),
+  });
+  const analysis = await questionAnalysis(database.db, classHeaders, cohortId);
+  const actual = analysis.lessons[0]!.questions.map((q) => q.stats);
+  expect(actual.map((s) => s.questionId)).toEqual(expected.map((s) => s.questionId));
+  for (const [k, want] of expected.entries()) {
+    const got = actual[k]!;
+    expect(got.learners).toBe(want.learners);
+    expect(got.attempts).toBe(want.attempts);
+    expect(got.learnersEverCorrect).toBe(want.learnersEverCorrect);
+    expect(got.optionCounts).toEqual(want.optionCounts);
+    expect(got.topMisconceptions).toEqual(want.topMisconceptions);
+    expect(got.flag).toBe(want.flag);
+    for (const key of ['facility', 'standardDeviation', 'discriminationIndex', 'discriminativeEfficiency'] as const) {
+      if (want[key].value === null) expect(got[key]).toEqual(want[key]);
+      else expect(got[key].value).toBeCloseTo(want[key].value, 6);
+    }
+    // The SQL histogram is to the second.
+    if (want.medianMsToFirstCorrect.value === null)
+      expect(got.medianMsToFirstCorrect).toEqual(want.medianMsToFirstCorrect);
+    else
+      expect(
+        Math.abs((got.medianMsToFirstCorrect.value ?? NaN) - want.medianMsToFirstCorrect.value),
+      ).toBeLessThanOrEqual(1000);
+  }
+  return { actual, analysis };
+}
+
 describe('question analysis', () => {
   it('matches computeItemStatistics on the raw rows', async () => {
-    const quiz = allQuizzes()[0]!;
-    const responses = await database.db.response.findMany({
-      where: { learner: { enrollments: { some: { cohortId: demoCohortId } } } },
-    });
-    const rows: ItemResponseRow[] = responses.map((r) => {
-      const grading = JSON.parse(r.grading) as { parts: { misconception: string | null }[] };
-      return {
-        learnerId: r.learnerId,
-        questionId: r.questionId,
-        score: r.score,
-        submittedAt: r.createdAt,
-        // The report times from the first try's submission (docs/decisions/008).
-        startedAt: r.createdAt,
-        selectedOptionId: r.selectedOptionId,
-        misconceptionTags: grading.parts.flatMap((p) => (p.misconception ? [p.misconception] : [])),
-      };
-    });
-    const expected = computeItemStatistics(rows, {
-      items: quiz.questions.map((q) => ({
-        id: q.id,
-        ...(q.kind === 'single-choice' ? { optionIds: q.options.map((o) => o.id) } : {}),
-      })),
-    });
-    const analysis = await questionAnalysis(database.db, headers, demoCohortId);
-    const actual = analysis.lessons[0]!.questions.map((q) => q.stats);
-    expect(actual.map((s) => s.questionId)).toEqual(expected.map((s) => s.questionId));
-    for (const [k, want] of expected.entries()) {
-      const got = actual[k]!;
-      expect(got.learners).toBe(want.learners);
-      expect(got.attempts).toBe(want.attempts);
-      expect(got.learnersEverCorrect).toBe(want.learnersEverCorrect);
-      expect(got.optionCounts).toEqual(want.optionCounts);
-      expect(got.topMisconceptions).toEqual(want.topMisconceptions);
-      expect(got.flag).toBe(want.flag);
-      for (const key of ['facility', 'standardDeviation', 'discriminationIndex', 'discriminativeEfficiency'] as const) {
-        if (want[key].value === null) expect(got[key]).toEqual(want[key]);
-        // Rest scores are grouped to 1e-6 in SQL, so agreement is to about that.
-        else expect(got[key].value).toBeCloseTo(want[key].value, 6);
-      }
-      // The SQL histogram is to the second.
-      if (want.medianMsToFirstCorrect.value === null)
-        expect(got.medianMsToFirstCorrect).toEqual(want.medianMsToFirstCorrect);
-      else
-        expect(
-          Math.abs((got.medianMsToFirstCorrect.value ?? NaN) - want.medianMsToFirstCorrect.value),
-        ).toBeLessThanOrEqual(1000);
-    }
+    const { actual } = await expectReportMatches(demoCohortId, await rawRows(demoCohortId));
     // A believable class: some question discriminates well, and at least one has misconceptions.
     expect(actual.some((s) => (s.discriminationIndex.value ?? 0) > 0.2)).toBe(true);
     expect(actual.some((s) => s.topMisconceptions.length > 0)).toBe(true);
+  });
+
+  it('matches on rows without an option id, several misconceptions per answer and partial credit', async () => {
+    // Rows as an older writer stored them: the chosen letter only (selectedOptionId null), and
+    // multi-part gradings where two parts name different mistakes. The demo class has neither.
+    const { id: cohortId } = await createClass(database.db, headers, { name: 'Legacy rows' });
+    const quiz = allQuizzes()[0]!;
+    const choice = quiz.questions.find((q) => q.id === 'why-chain-rule')!;
+    if (choice.kind !== 'single-choice') throw new Error('why-chain-rule should be a choice question');
+    const start = Date.parse('2026-02-20T09:00:00Z');
+    const tags = ['sign-dL-da', 'sigmoid-for-derivative', 'w-for-x'] as const;
+    const data: {
+      learnerId: string;
+      questionId: string;
+      attempt: number;
+      variant: number;
+      answer: string;
+      score: number;
+      correct: boolean;
+      grading: string;
+      selectedOptionId: null;
+      createdAt: Date;
+    }[] = [];
+    for (let k = 0; k < 6; k++) {
+      const learnerId = `legacy-learner-${k}`;
+      await database.db.learner.create({ data: { id: learnerId, displayName: `Legacy ${k}` } });
+      await database.db.enrollment.create({ data: { cohortId, learnerId } });
+      const at = (minutes: number) => new Date(start + k * 3_600_000 + minutes * 60_000 + k * 1_000);
+      const option = choice.options[k % choice.options.length]!;
+      const letter = choiceVariant(choice, learnerId, 0).find((o) => o.optionId === option.id)!.key;
+      const right = option.id === quiz.choiceKeys.get(choice.id)!.correctOptionId;
+      data.push({
+        learnerId,
+        questionId: choice.id,
+        attempt: 1,
+        variant: 0,
+        answer: JSON.stringify({ choice: letter }),
+        score: right ? 1 : 0,
+        correct: right,
+        grading: JSON.stringify({ score: right ? 1 : 0, correct: right, parts: [] }),
+        selectedOptionId: null,
+        createdAt: at(0),
+      });
+      // chain-factors: three parts; learner k gets k % 4 parts right on the first try, and the
+      // wrong parts name up to two different mistakes; a second try is fully right for even k.
+      const rightParts = k % 4;
+      const parts = [0, 1, 2].map((p) => ({
+        id: `p${p}`,
+        score: p < rightParts ? 1 : 0,
+        correct: p < rightParts,
+        misconception: p < rightParts ? null : p === 2 && k % 3 === 0 ? null : tags[(p + k) % tags.length]!,
+      }));
+      const score = rightParts / 3;
+      data.push({
+        learnerId,
+        questionId: 'chain-factors',
+        attempt: 1,
+        variant: 0,
+        answer: '{"parts":{}}',
+        score,
+        correct: score >= 1,
+        grading: JSON.stringify({ score, correct: score >= 1, parts }),
+        selectedOptionId: null,
+        createdAt: at(5),
+      });
+      if (k % 2 === 0)
+        data.push({
+          learnerId,
+          questionId: 'chain-factors',
+          attempt: 2,
+          variant: 0,
+          answer: '{"parts":{}}',
+          score: 1,
+          correct: true,
+          grading: JSON.stringify({ score: 1, correct: true, parts: [] }),
+          selectedOptionId: null,
+          createdAt: at(7 + k),
+        });
+    }
+    await database.db.response.createMany({ data });
+    const rows = await rawRows(cohortId, (row) => {
+      if (row.questionId !== choice.id) return null;
+      const { choice: letter } = JSON.parse(row.answer) as { choice: string };
+      return choiceVariant(choice, row.learnerId, 0).find((o) => o.key === letter)?.optionId ?? null;
+    });
+    expect(rows.some((row) => (row.misconceptionTags ?? []).length >= 2)).toBe(true);
+    const { actual } = await expectReportMatches(cohortId, rows);
+    const byId = new Map(actual.map((s) => [s.questionId, s]));
+    expect(byId.get(choice.id)!.optionCounts.reduce((sum, o) => sum + o.learners, 0)).toBe(6);
+    expect(byId.get('chain-factors')!.topMisconceptions.length).toBe(3);
+  });
+
+  it('reuses the stored report while the class is unchanged, and recomputes after a new answer or 15 minutes', async () => {
+    const { id: cohortId } = await createClass(database.db, headers, { name: 'Cached report' });
+    const at = new Date('2026-02-25T10:00:00Z');
+    const answer = async (learnerId: string, score: number) => {
+      await database.db.response.create({
+        data: {
+          learnerId,
+          questionId: 'edge-sigmoid',
+          attempt: 1,
+          variant: 0,
+          answer: '{"parts":{"value":0.2}}',
+          score,
+          correct: score >= 1,
+          grading: JSON.stringify({ score, correct: score >= 1, parts: [] }),
+          createdAt: at,
+        },
+      });
+    };
+    for (let k = 0; k < 4; k++) {
+      const learnerId = `cached-learner-${k}`;
+      await database.db.learner.create({ data: { id: learnerId } });
+      await database.db.enrollment.create({ data: { cohortId, learnerId } });
+      if (k < 3) await answer(learnerId, k % 2);
+    }
+    const edgeSigmoid = async (useCache = true) =>
+      (await questionAnalysis(database.db, headers, cohortId, { useCache })).lessons[0]!.questions.find(
+        (q) => q.question.id === 'edge-sigmoid',
+      )!.stats;
+    const first = await edgeSigmoid();
+    expect(first.learners).toBe(3);
+    const key = { cohortId_lessonSlug: { cohortId, lessonSlug: LESSON } };
+    const row = await database.db.questionReportCache.findUniqueOrThrow({ where: key });
+    // A hit is served from the row: mark the stored payload to see it come back.
+    const payload = JSON.parse(row.payload) as { stats: { questionId: string; attempts: number }[] };
+    payload.stats.find((s) => s.questionId === 'edge-sigmoid')!.attempts = 999;
+    await database.db.questionReportCache.update({ where: key, data: { payload: JSON.stringify(payload) } });
+    expect((await edgeSigmoid()).attempts).toBe(999);
+    expect((await edgeSigmoid(false)).attempts).toBe(3);
+    // Older than 15 minutes: recomputed (and stored again).
+    await database.db.questionReportCache.update({
+      where: key,
+      data: { computedAt: new Date(Date.now() - 16 * 60_000) },
+    });
+    expect((await edgeSigmoid()).attempts).toBe(3);
+    // A new answer changes the fingerprint: recomputed at once, equal to a fresh computation.
+    await database.db.questionReportCache.update({ where: key, data: { payload: JSON.stringify(payload) } });
+    await answer('cached-learner-3', 1);
+    const after = await edgeSigmoid();
+    expect(after.learners).toBe(4);
+    expect(after).toEqual(await edgeSigmoid(false));
   });
 
   it('says why for classes of 0, 1 and 2 learners', async () => {

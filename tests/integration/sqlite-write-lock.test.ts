@@ -78,7 +78,7 @@ async function holdWriteLock(holdMs: number): Promise<{ done: Promise<number>; c
   });
   const done = new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('locked')) resolve();
     });
     child.once('exit', (code) => reject(new Error(`lock holder exited (${code}) before locking`)));
@@ -295,7 +295,7 @@ describe('why WAL mode is required: Prisma 6.19.3 and a busy COMMIT (prisma/orm#
           client.learner.create({ data: { id: 'in-tx-1' } }),
           client.learner.create({ data: { id: 'in-tx-2' } }),
         ]),
-      ).rejects.toMatchObject({ name: expect.any(String) });
+      ).rejects.toThrow(/SocketTimeout|timed out|SQLITE_BUSY|locked/i);
       reader.exec('COMMIT');
       reader.close();
       // Acknowledged without error…

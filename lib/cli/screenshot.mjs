@@ -1,6 +1,6 @@
 // Takes screenshots of pages at phone and desktop widths, in light and dark mode, so a
 // person can look at what the app shows. Usage:
-//   node scripts/screenshot.mjs [--base http://localhost:3000] [--out screenshots] [--full] /path [/path ...]
+//   npm run screenshots -- [--base http://localhost:3000] [--out screenshots] [--full] /path [/path ...]
 // A path may carry a fragment (/lessons/x#widget) to scroll that element into view.
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -30,7 +30,14 @@ const schemes = ['light', 'dark'];
 await mkdir(out, { recursive: true });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 try {
   for (const target of paths) {
