@@ -103,11 +103,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-function drawNumericVariant(
-  question: PublicNumericQuestion,
-  learnerId: string,
-  variantIndex: number,
-): NumericVariant {
+function drawNumericVariant(question: PublicNumericQuestion, learnerId: string, variantIndex: number): NumericVariant {
   const rng = variantRng(learnerId, question.id, variantIndex);
   const solve = (variant: GraphVariant) => question.parts.map((part) => solveTarget(part.target, variant));
   for (let draw = 0; draw < 64; draw++) {

@@ -121,30 +121,51 @@ function viewsOf(
   );
 }
 
-/** Everything the quiz component shows for a learner, in one query after the session lookup. */
+/** A raw Response row as both databases return it (SQLite: integers for booleans, text or numbers for dates). */
+type RawResponseRow = { [K in keyof ResponseRow]: ResponseRow[K] | number | string | null };
+
+function responseRow(row: RawResponseRow): ResponseRow {
+  return {
+    questionId: String(row.questionId),
+    attempt: Number(row.attempt),
+    correct: Boolean(row.correct),
+    answer: String(row.answer),
+    grading: String(row.grading),
+    createdAt: new Date(row.createdAt as Date | string | number),
+  };
+}
+
+/**
+ * Everything the quiz component shows for a learner. Three raw statements (the learner with the
+ * lesson's resume point, their classes, their responses in the lesson), portable SQL, instead of
+ * the ORM's nested read: Prisma 6.19 compiles every ORM query (docs/decisions/009).
+ */
 export async function lessonState(db: Db, session: LearnerSession, content: LessonQuizContent): Promise<LessonState> {
-  const learner = await db.learner.findUnique({
-    where: { id: session.learnerId },
-    select: {
-      displayName: true,
-      enrollments: { select: { cohort: { select: { name: true } } }, orderBy: { joinedAt: 'asc' } },
-      responses: {
-        where: { questionId: { in: content.questions.map((question) => question.id) } },
-        select: responseSelect,
-      },
-      progress: { where: { lessonSlug: content.slug }, select: { lastSectionId: true } },
-    },
-  });
+  const { learnerId } = session;
+  const [learners, cohorts, responses] = await Promise.all([
+    db.$queryRaw<{ displayName: string | null; lastSectionId: string | null }[]>(Prisma.sql`
+      SELECT l."displayName", p."lastSectionId"
+      FROM "Learner" l
+      LEFT JOIN "LessonProgress" p ON p."learnerId" = l."id" AND p."lessonSlug" = ${content.slug}
+      WHERE l."id" = ${learnerId}`),
+    db.$queryRaw<{ name: string }[]>(Prisma.sql`
+      SELECT c."name"
+      FROM "Enrollment" e JOIN "Cohort" c ON c."id" = e."cohortId"
+      WHERE e."learnerId" = ${learnerId}
+      ORDER BY e."joinedAt" ASC, c."id" ASC`),
+    db.$queryRaw<RawResponseRow[]>(Prisma.sql`
+      SELECT "questionId", "attempt", "correct", "answer", "grading", "createdAt"
+      FROM "Response"
+      WHERE "learnerId" = ${learnerId} AND "questionId" IN (${Prisma.join(content.questions.map((question) => question.id))})`),
+  ]);
+  const learner = learners[0];
   if (!learner) throw new HttpError(401, 'no-session', 'No valid session: open the lesson page to start one.');
-  const rows = learner.responses.map(storedAttempt);
+  const rows = responses.map((row) => storedAttempt(responseRow(row)));
   return {
     lessonSlug: content.slug,
-    learner: {
-      displayName: learner.displayName,
-      cohorts: learner.enrollments.map(({ cohort }) => ({ name: cohort.name })),
-    },
-    lastSectionId: learner.progress[0]?.lastSectionId ?? null,
-    questions: viewsOf(content, session.learnerId, rows),
+    learner: { displayName: learner.displayName, cohorts: cohorts.map(({ name }) => ({ name })) },
+    lastSectionId: learner.lastSectionId ?? null,
+    questions: viewsOf(content, learnerId, rows),
     mastery: masteryOf(content, rows),
   };
 }

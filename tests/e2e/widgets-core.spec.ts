@@ -212,7 +212,9 @@ test.describe('blame along paths', () => {
     const widget = await open(page, 'blame-paths');
     await widget.getByRole('radio', { name: 'w', exact: true }).check();
     await widget.getByRole('button', { name: 'Just show me' }).click();
-    const neuronRun = neuron().run(DEFAULTS);
+    // This widget draws the squared-error neuron at the engine's example inputs.
+    const example = EXAMPLE_PROGRAMS.find((program) => program.id === 'neuron-squared-error')!;
+    const neuronRun = neuron('sq').run(example.env);
     await expect(widget.locator('[data-path-count]')).toHaveAttribute('data-path-count', '1');
     const sum = Number(await widget.locator('[data-paths-sum]').getAttribute('data-paths-sum'));
     expect(sum).toBeCloseTo(neuronRun.gradients.w!, 15);

@@ -113,7 +113,9 @@ export async function startAppServer({
   healthTimeoutMs = 60_000,
 }: StartOptions): Promise<AppServer> {
   assertBuilt(dist);
-  const child = spawn(process.execPath, [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  // APP_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server (Node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = process.env.APP_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: root,
     env: {
       ...process.env,

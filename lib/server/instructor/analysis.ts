@@ -347,7 +347,7 @@ function statisticsFor(question: PublicQuestion, data: Aggregates): ItemStatisti
 
 /** Bump when the report's definitions or payload shape change, so older cached rows are not reused. */
 const REPORT_VERSION = 2;
-/** Moodle recomputes quiz statistics older than 15 minutes (TIME_TO_CACHE = 900 s); so do we. */
+/** Moodle recomputed quiz statistics older than 15 minutes (TIME_TO_CACHE = 900 s, until 4.3); so do we. */
 export const REPORT_CACHE_MAX_AGE_MS = 15 * 60_000;
 
 interface QuizReport {
