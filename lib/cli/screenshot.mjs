@@ -7,6 +7,8 @@ import path from 'node:path';
 
 import { chromium } from '@playwright/test';
 
+import { chromiumLaunchOptions } from './chromium.mjs';
+
 const args = process.argv.slice(2);
 let base = process.env.BASE_URL ?? 'http://localhost:3000';
 let out = 'screenshots';
@@ -28,17 +30,7 @@ const viewports = [
 const schemes = ['light', 'dark'];
 
 await mkdir(out, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await chromium.launch(chromiumLaunchOptions);
 try {
   for (const target of paths) {
     for (const viewport of viewports) {

@@ -3,9 +3,9 @@
 // then a production build and the browser tests against it.
 import { existsSync } from 'node:fs';
 
+import { CHROMIUM_PATH as chromium } from './chromium.mjs';
 import { nextBin, runOrExit } from './shared.mjs';
 
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 if (!existsSync(chromium)) {
   console.error(
     `✖ Browser tests need Chromium at ${chromium}: install it with "sudo apt-get install -y chromium" (Debian/Ubuntu) or set CHROMIUM_PATH to an existing Chromium binary.`,

@@ -17,16 +17,7 @@ import { migrate } from '../../lib/cli/migrate.mjs';
 export const root = path.resolve(import.meta.dirname, '..', '..');
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 export const distDir = process.env.NEXT_DIST_DIR ?? '.next';
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Flags that keep Debian Chromium quiet on a closed network (see docs stack notes). */
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../lib/cli/chromium.mjs';
 
 export interface BenchServer {
   baseUrl: string;
