@@ -29,10 +29,19 @@ export const NEURON_FIELDS = {
   loss: oneOf(['sq', 'bce'] as const, 'bce'),
 };
 
-export const NEURON_SLIDERS: readonly { name: 'x' | 'w' | 'b' | 'y'; description: string; min: number; max: number }[] =
-  [
-    { name: 'x', description: 'input', min: -3, max: 3 },
-    { name: 'w', description: 'weight', min: -3, max: 3 },
-    { name: 'b', description: 'bias', min: -3, max: 3 },
-    { name: 'y', description: 'target', min: 0, max: 1 },
-  ];
+/** One input slider of the neuron: its URL field, its description and its range. */
+export interface NeuronSlider<N extends string = NeuronInput> {
+  name: N;
+  description: string;
+  min: number;
+  max: number;
+}
+
+export type NeuronInput = 'x' | 'w' | 'b' | 'y';
+
+export const NEURON_SLIDERS: readonly NeuronSlider[] = [
+  { name: 'x', description: 'input', min: -3, max: 3 },
+  { name: 'w', description: 'weight', min: -3, max: 3 },
+  { name: 'b', description: 'bias', min: -3, max: 3 },
+  { name: 'y', description: 'target', min: 0, max: 1 },
+];

@@ -24,6 +24,9 @@ import {
   type WidgetStateSpec,
   type WidgetUrlState,
 } from '@/lib/widgets/url-state';
+import type { WidgetKind } from '@/lib/widgets/events';
+
+import { useWidgetEvents } from './useWidgetEvents';
 
 const WRITE_INTERVAL_MS = 150;
 
@@ -93,4 +96,29 @@ export function useWidgetUrlState<F extends Record<string, FieldSpec>>(
   const hidden = useMemo(() => new Set(state.hide), [state.hide]);
   const locked = useMemo(() => new Set(state.lock), [state.lock]);
   return { values: state.values, hidden, locked, set, reset, shareUrl };
+}
+
+/**
+ * A widget's URL state and its activity events together, plus the handler most controls share:
+ * `update('w', { w: 0.8 })` reports control `w` as used, then sets the patch.
+ *
+ *   const { values, hidden, locked, update, reset, shareUrl } = useWidgetControls('forward-pass', id, STATE);
+ */
+export function useWidgetControls<F extends Record<string, FieldSpec>>(
+  widget: WidgetKind,
+  id: string,
+  spec: WidgetStateSpec<F>,
+) {
+  const state = useWidgetUrlState(id, spec);
+  const events = useWidgetEvents(widget, id);
+  const { set } = state;
+  const { markUsed } = events;
+  const update = useCallback(
+    (control: string, patch: Partial<StateOf<F>>) => {
+      markUsed(control);
+      set(patch);
+    },
+    [markUsed, set],
+  );
+  return { ...state, ...events, update };
 }

@@ -14,8 +14,7 @@ import { GraphView } from '../GraphView';
 import { LOSS_OPTIONS, NEURON_FIELDS, neuronProgram, type Loss } from '../neuron';
 import { NodeTable } from '../NodeTable';
 import { PredictReveal } from '../PredictReveal';
-import { useWidgetEvents } from '../useWidgetEvents';
-import { useWidgetUrlState } from '../useWidgetUrlState';
+import { useWidgetControls } from '../useWidgetUrlState';
 import { WidgetFrame } from '../WidgetFrame';
 import styles from '../widgets.module.css';
 
@@ -39,8 +38,11 @@ export interface BackwardStepsClientProps {
 }
 
 export function BackwardStepsClient({ id, layouts, lhsHtml, factors }: BackwardStepsClientProps) {
-  const { values, hidden, locked, set, reset, shareUrl } = useWidgetUrlState(id, STATE);
-  const { markUsed } = useWidgetEvents('backward-steps', id);
+  const { values, hidden, locked, set, update, markUsed, reset, shareUrl } = useWidgetControls(
+    'backward-steps',
+    id,
+    STATE,
+  );
   const { x, w, b, y, loss } = values;
   const layout = layouts[loss];
   const run = useMemo(() => neuronProgram(loss).run({ w, x, b, y }), [loss, w, x, b, y]);
@@ -71,10 +73,7 @@ export function BackwardStepsClient({ id, layouts, lhsHtml, factors }: BackwardS
   if (current) highlight.add(edgeKey(current.edge));
   if (hoverEdge) highlight.add(hoverEdge);
 
-  const go = (next: number, control = 'timeline') => {
-    markUsed(control);
-    set({ step: Math.max(0, Math.min(total, next)) });
-  };
+  const go = (next: number, control = 'timeline') => update(control, { step: Math.max(0, Math.min(total, next)) });
 
   useEffect(() => {
     if (!playing) return;
@@ -109,10 +108,7 @@ export function BackwardStepsClient({ id, layouts, lhsHtml, factors }: BackwardS
         options={LOSS_OPTIONS}
         hidden={hidden.has('loss')}
         locked={locked.has('loss')}
-        onChange={(next) => {
-          markUsed('loss');
-          set({ loss: next });
-        }}
+        onChange={(next) => update('loss', { loss: next })}
       />
       <div className={styles.formula} data-formula="dL/dw">
         <span className={styles.formulaLhs} aria-hidden="true" dangerouslySetInnerHTML={{ __html: lhsHtml }} />

@@ -9,10 +9,9 @@ import { Choice } from '../Choice';
 import { formatNumber } from '../format';
 import { GraphLegend } from '../GraphLegend';
 import { GraphView } from '../GraphView';
-import { NEURON_FIELDS, NEURON_SLIDERS, LOSS_OPTIONS, neuronProgram, type Loss } from '../neuron';
+import { LOSS_OPTIONS, NEURON_FIELDS, NEURON_SLIDERS, neuronProgram, type Loss } from '../neuron';
 import { NodeTable } from '../NodeTable';
-import { useWidgetEvents } from '../useWidgetEvents';
-import { useWidgetUrlState } from '../useWidgetUrlState';
+import { useWidgetControls } from '../useWidgetUrlState';
 import { VariableSlider } from '../VariableSlider';
 import { WidgetFrame } from '../WidgetFrame';
 import styles from '../widgets.module.css';
@@ -25,8 +24,7 @@ export interface ForwardPassClientProps {
 }
 
 export function ForwardPassClient({ id, layouts }: ForwardPassClientProps) {
-  const { values, hidden, locked, set, reset, shareUrl } = useWidgetUrlState(id, STATE);
-  const { markUsed } = useWidgetEvents('forward-pass', id);
+  const { values, hidden, locked, update, reset, shareUrl } = useWidgetControls('forward-pass', id, STATE);
   const { x, w, b, y, loss } = values;
   // Compiled once per loss; each input change is one run of the tape (no parsing, no layout).
   const run = useMemo(() => neuronProgram(loss).run({ w, x, b, y }), [loss, w, x, b, y]);
@@ -52,10 +50,7 @@ export function ForwardPassClient({ id, layouts }: ForwardPassClientProps) {
             value={values[slider.name]}
             hidden={hidden.has(slider.name)}
             locked={locked.has(slider.name)}
-            onChange={(value) => {
-              markUsed(slider.name);
-              set({ [slider.name]: value });
-            }}
+            onChange={(value) => update(slider.name, { [slider.name]: value })}
           />
         ))}
       </div>
@@ -66,10 +61,7 @@ export function ForwardPassClient({ id, layouts }: ForwardPassClientProps) {
         options={LOSS_OPTIONS}
         hidden={hidden.has('loss')}
         locked={locked.has('loss')}
-        onChange={(next) => {
-          markUsed('loss');
-          set({ loss: next });
-        }}
+        onChange={(next) => update('loss', { loss: next })}
       />
       <p className={styles.readout}>
         <span>

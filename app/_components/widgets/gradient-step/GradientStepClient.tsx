@@ -4,18 +4,17 @@ import { useEffect, useMemo, useState } from 'react';
 
 import type { GraphLayout } from '@/lib/graph/types';
 import { descend, gradientStep, MAX_STEPS, type StepRecord } from '@/lib/widgets/gradient-descent';
-import { bool, defineWidgetState, num, oneOf } from '@/lib/widgets/url-state';
+import { bool, defineWidgetState, num } from '@/lib/widgets/url-state';
 
 import { Choice } from '../Choice';
 import { formatNumber } from '../format';
 import { GraphLegend } from '../GraphLegend';
 import { GraphView } from '../GraphView';
 import styles from '../lab.module.css';
-import { LOSS_OPTIONS, neuronProgram, type Loss } from '../neuron';
+import { LOSS_OPTIONS, NEURON_FIELDS, neuronProgram, type Loss, type NeuronInput, type NeuronSlider } from '../neuron';
 import { NodeTable } from '../NodeTable';
 import { usePrefersReducedMotion } from '../usePrefersReducedMotion';
-import { useWidgetEvents } from '../useWidgetEvents';
-import { useWidgetUrlState } from '../useWidgetUrlState';
+import { useWidgetControls } from '../useWidgetUrlState';
 import { VariableSlider } from '../VariableSlider';
 import { WidgetFrame } from '../WidgetFrame';
 import shared from '../widgets.module.css';
@@ -28,24 +27,24 @@ import shared from '../widgets.module.css';
  */
 const STATE = defineWidgetState(
   {
-    w: num(0.8, -3, 3),
-    b: num(-0.5, -3, 3),
-    x: num(1.5, -3, 3),
-    y: num(1, 0, 1),
+    w: NEURON_FIELDS.w,
+    b: NEURON_FIELDS.b,
+    x: NEURON_FIELDS.x,
+    y: NEURON_FIELDS.y,
     eta: num(0.5, 0.01, 5),
-    loss: oneOf(['sq', 'bce'] as const, 'bce'),
+    loss: NEURON_FIELDS.loss,
     trainB: bool(false),
     steps: num(0, 0, MAX_STEPS, true),
   },
   ['step', 'play'],
 );
 
-const SLIDERS = [
+const SLIDERS: readonly NeuronSlider[] = [
   { name: 'w', description: 'weight (trained)', min: -3, max: 3 },
   { name: 'b', description: 'bias', min: -3, max: 3 },
   { name: 'x', description: 'input (data)', min: -3, max: 3 },
   { name: 'y', description: 'target (data)', min: 0, max: 1 },
-] as const;
+];
 
 /** Auto-run pace: slow enough to read the arithmetic of each step; slower still for learners
  * who asked for reduced motion (nothing moves until they press Play, and it can be paused). */
@@ -142,8 +141,11 @@ export interface GradientStepClientProps {
 }
 
 export function GradientStepClient({ id, layouts }: GradientStepClientProps) {
-  const { values, hidden, locked, set, reset, shareUrl } = useWidgetUrlState(id, STATE);
-  const { markUsed } = useWidgetEvents('gradient-step', id);
+  const { values, hidden, locked, set, update, markUsed, reset, shareUrl } = useWidgetControls(
+    'gradient-step',
+    id,
+    STATE,
+  );
   const reducedMotion = usePrefersReducedMotion();
   const [playing, setPlaying] = useState(false);
   const { w, b, x, y, eta, loss, trainB, steps } = values;
@@ -172,10 +174,7 @@ export function GradientStepClient({ id, layouts }: GradientStepClientProps) {
   }, [running, steps, set, reducedMotion]);
 
   /** Moving a slider starts a new descent from the point now shown. */
-  const moveStart = (name: 'w' | 'b' | 'x' | 'y', value: number) => {
-    markUsed(name);
-    set({ ...descent.env, [name]: value, steps: 0 });
-  };
+  const moveStart = (name: NeuronInput, value: number) => update(name, { ...descent.env, [name]: value, steps: 0 });
 
   const lastRows = descent.lossHistory.map((lossValue, step) => ({ step, lossValue })).slice(-TABLE_ROWS);
 
@@ -218,10 +217,7 @@ export function GradientStepClient({ id, layouts }: GradientStepClientProps) {
           value={eta}
           hidden={hidden.has('eta')}
           locked={locked.has('eta')}
-          onChange={(value) => {
-            markUsed('eta');
-            set({ eta: value });
-          }}
+          onChange={(value) => update('eta', { eta: value })}
         />
       </div>
       <div className={styles.row}>
@@ -232,10 +228,7 @@ export function GradientStepClient({ id, layouts }: GradientStepClientProps) {
           options={LOSS_OPTIONS}
           hidden={hidden.has('loss')}
           locked={locked.has('loss') || running}
-          onChange={(next) => {
-            markUsed('loss');
-            set({ ...descent.env, loss: next, steps: 0 });
-          }}
+          onChange={(next) => update('loss', { ...descent.env, loss: next, steps: 0 })}
         />
         {hidden.has('trainB') ? null : (
           <label className={styles.check}>
@@ -243,10 +236,7 @@ export function GradientStepClient({ id, layouts }: GradientStepClientProps) {
               type="checkbox"
               checked={trainB}
               disabled={locked.has('trainB') || running}
-              onChange={(event) => {
-                markUsed('trainB');
-                set({ ...descent.env, trainB: event.currentTarget.checked, steps: 0 });
-              }}
+              onChange={(event) => update('trainB', { ...descent.env, trainB: event.currentTarget.checked, steps: 0 })}
             />
             update b too
           </label>
@@ -258,10 +248,7 @@ export function GradientStepClient({ id, layouts }: GradientStepClientProps) {
             type="button"
             className={shared.button}
             disabled={locked.has('step') || running || atLimit}
-            onClick={() => {
-              markUsed('step');
-              set({ steps: steps + 1 });
-            }}
+            onClick={() => update('step', { steps: steps + 1 })}
           >
             Take a step
           </button>

@@ -9,32 +9,32 @@ import { defineWidgetState, num, oneOf } from '@/lib/widgets/url-state';
 import { Choice } from '../Choice';
 import { dataNumber, formatNumber } from '../format';
 import styles from '../lab.module.css';
-import { LOSS_OPTIONS, neuronProgram, type Loss } from '../neuron';
+import { LOSS_OPTIONS, NEURON_FIELDS, neuronProgram, type Loss, type NeuronSlider } from '../neuron';
 import { NodeTable } from '../NodeTable';
-import { useWidgetEvents } from '../useWidgetEvents';
-import { useWidgetUrlState } from '../useWidgetUrlState';
+import { useWidgetControls } from '../useWidgetUrlState';
 import { VariableSlider } from '../VariableSlider';
 import { WidgetFrame } from '../WidgetFrame';
 import shared from '../widgets.module.css';
 
 /** Defaults: the lesson's worked example (cross-entropy, w = 0.8, b = -0.5) and h = 0.1. */
 const STATE = defineWidgetState({
-  w: num(0.8, -3, 3),
-  b: num(-0.5, -3, 3),
-  x: num(1.5, -3, 3),
-  y: num(1, 0, 1),
-  loss: oneOf(['sq', 'bce'] as const, 'bce'),
+  w: NEURON_FIELDS.w,
+  b: NEURON_FIELDS.b,
+  x: NEURON_FIELDS.x,
+  y: NEURON_FIELDS.y,
+  loss: NEURON_FIELDS.loss,
   nudge: oneOf(['w', 'b'] as const, 'w'),
   /** h = 10^hExp. */
   hExp: num(-1, H_EXPONENT_MIN, H_EXPONENT_MAX, true),
 });
 
-const SLIDERS = [
+/** The neuron's sliders with the two nudgeable parameters, w and b, first. */
+const SLIDERS: readonly NeuronSlider[] = [
   { name: 'w', description: 'weight', min: -3, max: 3 },
   { name: 'b', description: 'bias', min: -3, max: 3 },
   { name: 'x', description: 'input', min: -3, max: 3 },
   { name: 'y', description: 'target', min: 0, max: 1 },
-] as const;
+];
 
 const NUDGE_OPTIONS = [
   { value: 'w', label: 'w' },
@@ -134,8 +134,7 @@ export interface NudgeTestClientProps {
 }
 
 export function NudgeTestClient({ id, layouts }: NudgeTestClientProps) {
-  const { values, hidden, locked, set, reset, shareUrl } = useWidgetUrlState(id, STATE);
-  const { markUsed } = useWidgetEvents('nudge-test', id);
+  const { values, hidden, locked, update, reset, shareUrl } = useWidgetControls('nudge-test', id, STATE);
   const hLabelId = useId();
   const { w, b, x, y, loss, nudge, hExp } = values;
   const program = neuronProgram(loss);
@@ -196,10 +195,7 @@ export function NudgeTestClient({ id, layouts }: NudgeTestClientProps) {
             value={values[slider.name]}
             hidden={hidden.has(slider.name)}
             locked={locked.has(slider.name)}
-            onChange={(value) => {
-              markUsed(slider.name);
-              set({ [slider.name]: value });
-            }}
+            onChange={(value) => update(slider.name, { [slider.name]: value })}
           />
         ))}
         {hidden.has('hExp') ? null : (
@@ -221,10 +217,7 @@ export function NudgeTestClient({ id, layouts }: NudgeTestClientProps) {
               step={1}
               value={hExp}
               disabled={locked.has('hExp')}
-              onChange={(event) => {
-                markUsed('h');
-                set({ hExp: Number(event.currentTarget.value) });
-              }}
+              onChange={(event) => update('h', { hExp: Number(event.currentTarget.value) })}
             />
             <output className={styles.hValue} data-h={dataNumber(h)}>
               {hText(hExp)}
@@ -240,10 +233,7 @@ export function NudgeTestClient({ id, layouts }: NudgeTestClientProps) {
           options={NUDGE_OPTIONS}
           hidden={hidden.has('nudge')}
           locked={locked.has('nudge')}
-          onChange={(next) => {
-            markUsed('nudge');
-            set({ nudge: next });
-          }}
+          onChange={(next) => update('nudge', { nudge: next })}
         />
         <Choice
           legend="Loss"
@@ -252,10 +242,7 @@ export function NudgeTestClient({ id, layouts }: NudgeTestClientProps) {
           options={LOSS_OPTIONS}
           hidden={hidden.has('loss')}
           locked={locked.has('loss')}
-          onChange={(next) => {
-            markUsed('loss');
-            set({ loss: next });
-          }}
+          onChange={(next) => update('loss', { loss: next })}
         />
       </div>
       <p className={shared.readout}>
