@@ -2,7 +2,7 @@ import { graphPractice, knowledgeCheck } from '@/content/lessons/chain-rule-comp
 import { ProgressPanel } from '@/app/_components/progress/ProgressPanel';
 import { SectionViewTracker } from '@/app/_components/progress/SectionViewTracker';
 import { ChoiceQuestion } from '@/app/_components/quiz/ChoiceQuestion';
-import { inlineMathAsText, renderInlineMath } from '@/app/_components/quiz/math';
+import { inlineMathAsText, renderInlineMath } from '@/lib/server/math';
 import { NumericQuestion } from '@/app/_components/quiz/NumericQuestion';
 import styles from '@/app/_components/quiz/quiz.module.css';
 import { QuizProvider } from '@/app/_components/quiz/QuizProvider';

@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
-import { inlineMathAsText } from '@/app/_components/quiz/math';
+import { inlineMathAsText } from '@/lib/server/math';
 import { buildTimeline, type AnswerRow, type ProgressEventRow, type TimelineEntry } from '@/lib/analytics/timeline';
 import { isLessonSlug } from '@/lib/content/catalog';
 import { extractToc } from '@/lib/content/headings';

@@ -4,7 +4,7 @@ import { ClassNav } from '@/app/_components/instructor/ClassNav';
 import { duration, fixed, percent, statistic } from '@/app/_components/instructor/format';
 import styles from '@/app/_components/instructor/instructor.module.css';
 import { BarsChart } from '@/app/_components/instructor/OptionChart';
-import { renderInlineMath } from '@/app/_components/quiz/math';
+import { renderInlineMath } from '@/lib/server/math';
 import type { ItemFlag } from '@/lib/analytics/item-statistics';
 import { questionAnalysis, type QuestionReport } from '@/lib/server/instructor/analysis';
 import { withInstructor } from '@/lib/server/instructor/next';
