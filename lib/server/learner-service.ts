@@ -89,16 +89,20 @@ export async function updateLearner(db: Db, learnerId: string, update: LearnerUp
   return learnerView(db, learnerId);
 }
 
+/** A random join code: 8 characters from an alphabet without 0/O or 1/I/L, which are easy to misread. */
+export function newJoinCode(): string {
+  return Array.from({ length: JOIN_CODE_LENGTH }, () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)]).join(
+    '',
+  );
+}
+
 /** A cohort with a fresh join code. For instructors (issue 6) and tests. */
 export async function createCohort(
   db: Db,
   input: { name: string; ownerId?: string | null },
 ): Promise<{ id: string; joinCode: string }> {
   for (let tries = 0; tries < 5; tries++) {
-    const joinCode = Array.from(
-      { length: JOIN_CODE_LENGTH },
-      () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)],
-    ).join('');
+    const joinCode = newJoinCode();
     try {
       return await db.cohort.create({
         data: { name: input.name, ownerId: input.ownerId ?? null, joinCode },

@@ -1,13 +1,11 @@
 import 'server-only';
 
-import { randomInt } from 'node:crypto';
-
 import { z } from 'zod';
 
 import type { Db } from '../db/client';
 import { isUniqueViolation } from '../db/errors';
 import { parseOrThrow } from '../http';
-import { createCohort } from '../learner-service';
+import { createCohort, newJoinCode } from '../learner-service';
 import { requireInstructor, requireOwnedCohort } from './access';
 
 export interface ClassSummary {
@@ -45,18 +43,11 @@ export async function createClass(db: Db, headers: Headers, input: unknown): Pro
   return createCohort(db, { name, ownerId: instructor.id });
 }
 
-// Same alphabet and length as learner-service's join codes (no 0/O or 1/I/L to misread).
-const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-const JOIN_CODE_LENGTH = 8;
-
 /** A new join code for the class; the old one stops working at once. Learners already in the class stay. */
 export async function rotateJoinCode(db: Db, headers: Headers, cohortId: unknown): Promise<{ joinCode: string }> {
   const { cohort } = await requireOwnedCohort(db, headers, cohortId);
   for (let tries = 0; tries < 5; tries++) {
-    const joinCode = Array.from(
-      { length: JOIN_CODE_LENGTH },
-      () => JOIN_CODE_ALPHABET[randomInt(JOIN_CODE_ALPHABET.length)],
-    ).join('');
+    const joinCode = newJoinCode();
     try {
       await db.cohort.update({ where: { id: cohort.id }, data: { joinCode }, select: { id: true } });
       return { joinCode };
