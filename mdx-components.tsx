@@ -31,6 +31,20 @@ const lessonComponents = {
   NeuronGraphDiagram,
 } satisfies MDXComponents;
 
+/**
+ * Lesson components that hold form controls or load code: LessonSections keeps them out of the
+ * boxes whose rendering the browser may skip (see there).
+ */
+export const interactiveLessonComponents: ReadonlySet<unknown> = new Set([
+  BackwardStepsWidget,
+  BlamePathsWidget,
+  ForwardPassWidget,
+  GradientStepWidget,
+  GraphPlaygroundWidget,
+  NudgeTestWidget,
+  KnowledgeCheck,
+]);
+
 export function useMDXComponents(components: MDXComponents = {}): MDXComponents {
   return { ...components, ...lessonComponents };
 }

@@ -146,7 +146,7 @@ interface InteractionResult {
   longestTaskMs: number;
 }
 
-/** WidgetFrame sets data-ready on a widget once it has hydrated and handles input. */
+/** WidgetFrame sets data-ready on a widget once it has loaded (near the viewport) and handles input. */
 async function waitForReady(root: Locator): Promise<void> {
   await root.and(root.page().locator('[data-ready="true"]')).waitFor();
 }
@@ -299,6 +299,8 @@ async function interactions(browser: Browser, baseUrl: string) {
   try {
     const playground = page.locator('[data-widget="graph-playground"]').first();
     if ((await playground.count()) === 0) throw new Error('no [data-widget="graph-playground"] on the lesson page');
+    // Widgets load when they come near the viewport (lazyWidget).
+    await playground.scrollIntoViewIfNeeded();
     await waitForReady(playground);
     await playground.getByRole('combobox', { name: 'Example' }).selectOption('residual-tanh-chain');
     await playground.getByRole('slider', { name: 'w1', exact: true }).waitFor();

@@ -10,7 +10,11 @@ test('the forward, backward and blame widgets fit a phone and respond to taps', 
   await page.goto(LESSON);
   for (const kind of ['forward-pass', 'backward-steps', 'blame-paths']) {
     const widget = page.locator(`[data-widget="${kind}"]`);
-    await expect(widget).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+    // Widgets load when they come near the viewport (lazyWidget).
+    await expect(async () => {
+      await widget.scrollIntoViewIfNeeded({ timeout: 2000 });
+      await expect(widget).toHaveAttribute('data-ready', 'true', { timeout: 2000 });
+    }).toPass({ timeout: 20_000 });
     const box = await widget.boundingBox();
     expect(box!.x).toBeGreaterThanOrEqual(0);
     expect(box!.x + box!.width).toBeLessThanOrEqual(page.viewportSize()!.width);

@@ -15,10 +15,18 @@ const neuron = (loss: 'sq' | 'bce' = 'bce') => compile(loss === 'bce' ? LESSON_N
 async function open(page: Page, kind: string, query = ''): Promise<Locator> {
   await page.goto(`${LESSON}${query}`);
   const widget = page.locator(`[data-widget="${kind}"]`);
-  // Hydrated: input before this point would be lost.
-  await expect(widget).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
-  await widget.scrollIntoViewIfNeeded();
+  // A widget loads when it comes near the viewport (lazyWidget): scroll to it, then wait until
+  // it is loaded, since input before that point would be lost.
+  await loaded(widget);
   return widget;
+}
+
+/** Scrolls to a widget and waits until it has loaded (retried: the frame is swapped on load). */
+async function loaded(widget: Locator): Promise<void> {
+  await expect(async () => {
+    await widget.scrollIntoViewIfNeeded({ timeout: 2000 });
+    await expect(widget).toHaveAttribute('data-ready', 'true', { timeout: 2000 });
+  }).toPass({ timeout: 20_000 });
 }
 
 async function nodeNumber(widget: Locator, node: string, attribute: 'data-value' | 'data-grad'): Promise<number> {
@@ -95,7 +103,7 @@ test.describe('forward pass', () => {
     await expect(page).toHaveURL(/fp\.hide=b/);
     await page.reload();
     const again = page.locator('[data-widget="forward-pass"]');
-    await expect(again).toHaveAttribute('data-ready', 'true', { timeout: 20_000 });
+    await loaded(again);
     await expect(again.getByRole('slider', { name: 'w', exact: true })).toHaveValue('1.1');
     await expect(again.getByRole('slider', { name: 'b', exact: true })).toHaveCount(0);
     expect(await nodeNumber(again, 'L', 'data-value')).toBe(neuron('sq').run({ ...DEFAULTS, w: 1.1 }).value);
@@ -253,6 +261,7 @@ test('the forward, backward and blame widgets have no serious or critical access
   await open(page, 'blame-paths');
   for (const kind of ['forward-pass', 'backward-steps', 'blame-paths']) {
     const widget = page.locator(`[data-widget="${kind}"]`);
+    await loaded(widget);
     await widget.getByText('Show as a table').click();
   }
   await page.locator('[data-widget="backward-steps"]').getByRole('button', { name: 'Step ▶' }).click();

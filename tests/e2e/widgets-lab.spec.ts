@@ -9,9 +9,16 @@ const POINT = { w: 0.8, x: 1.5, b: -0.5, y: 1 };
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-/** WidgetFrame marks a hydrated widget (URL state read, input handled) with data-ready. */
+/**
+ * WidgetFrame marks a loaded widget (URL state read, input handled) with data-ready. A widget
+ * loads when it comes near the viewport (lazyWidget), so scroll to it first, as a learner would.
+ */
 async function ready(widget: Locator): Promise<void> {
-  await expect(widget).toHaveAttribute('data-ready', 'true');
+  // Retried: the static frame can be swapped for the loaded widget while it is being scrolled to.
+  await expect(async () => {
+    await widget.scrollIntoViewIfNeeded({ timeout: 2000 });
+    await expect(widget).toHaveAttribute('data-ready', 'true', { timeout: 2000 });
+  }).toPass({ timeout: 20_000 });
 }
 
 async function numberAttr(locator: Locator, name: string): Promise<number> {
@@ -117,6 +124,7 @@ test.describe('graph playground', () => {
     // The last good graph (the neuron) stays, and the rest of the page still responds.
     await expect(playground.locator('[data-node="z"]')).toHaveCount(1);
     const nudgeH = widget(page, 'nudge-test').getByRole('slider', { name: 'h', exact: true });
+    await ready(widget(page, 'nudge-test'));
     await nudgeH.focus();
     await page.keyboard.press('ArrowRight');
     await expect(widget(page, 'nudge-test').locator('table[data-h]')).toHaveAttribute('data-h', '1');
@@ -152,6 +160,7 @@ test.describe('graph playground', () => {
 
     await page.goto(page.url());
     const again = widget(page, 'graph-playground');
+    await ready(again);
     await expect(again.getByRole('textbox', { name: 'Program' })).toHaveValue('a = x*y\nL = a + a*z');
     const a = again.locator('[data-node="a"]');
     await expect(a).toHaveCount(1);
@@ -194,6 +203,7 @@ test.describe('gradient step', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('gs.steps')).toBe('4');
     await page.reload();
     const reloaded = widget(page, 'gradient-step');
+    await ready(reloaded);
     await expect(reloaded.locator('[data-steps]')).toHaveAttribute('data-steps', '4');
     expect(await numberAttr(reloaded.locator('[data-node="w"]'), 'data-value')).toBeCloseTo(expectedW[3]!, 12);
     expect(await numberAttr(reloaded.locator('[data-steps]'), 'data-loss')).toBe(previousLoss);

@@ -8,7 +8,13 @@
  *
  * `hiddenGrads` (node ids) prints "not yet computed" instead of a gradient (the step-by-step
  * widget), with the same wording as GraphView's node labels.
+ *
+ * The rows follow the numbers one render late (useDeferredValue): a slider's frame updates the
+ * drawing first, and React fills in the table (up to ~50 rows, usually folded away) in a
+ * background render right after, instead of inside the input's frame.
  */
+import { memo, useDeferredValue } from 'react';
+
 import type { Trace } from '@/lib/autodiff/trace';
 import type { GraphLayout } from '@/lib/graph/types';
 
@@ -26,7 +32,8 @@ export interface NodeTableProps {
 }
 
 export function NodeTable({ layout, trace, caption, output = 'L', hiddenGrads, open }: NodeTableProps) {
-  const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+  const shownTrace = useDeferredValue(trace);
+  const shownHidden = useDeferredValue(hiddenGrads);
   return (
     <details className={styles.tableDetails} open={open}>
       <summary>Show as a table</summary>
@@ -41,23 +48,34 @@ export function NodeTable({ layout, trace, caption, output = 'L', hiddenGrads, o
               <th scope="col">Gradient ∂{output}/∂node</th>
             </tr>
           </thead>
-          <tbody>
-            {layout.nodes.map((node) => {
-              const data = byId.get(node.id);
-              const value = data?.value ?? Number.NaN;
-              const grad = data?.grad ?? Number.NaN;
-              return (
-                <tr key={node.id} data-row={node.name}>
-                  <th scope="row">{node.label}</th>
-                  <td>{node.kind === 'op' ? node.op : node.kind}</td>
-                  <td>{formatNumber(value)}</td>
-                  <td>{hiddenGrads?.has(node.id) ? 'not yet computed' : formatNumber(grad)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
+          <NodeRows layout={layout} trace={shownTrace} hiddenGrads={shownHidden} />
         </table>
       </div>
     </details>
   );
 }
+
+const NodeRows = memo(function NodeRows({
+  layout,
+  trace,
+  hiddenGrads,
+}: Pick<NodeTableProps, 'layout' | 'trace' | 'hiddenGrads'>) {
+  const byId = new Map(trace.nodes.map((node) => [node.id, node]));
+  return (
+    <tbody>
+      {layout.nodes.map((node) => {
+        const data = byId.get(node.id);
+        const value = data?.value ?? Number.NaN;
+        const grad = data?.grad ?? Number.NaN;
+        return (
+          <tr key={node.id} data-row={node.name}>
+            <th scope="row">{node.label}</th>
+            <td>{node.kind === 'op' ? node.op : node.kind}</td>
+            <td>{formatNumber(value)}</td>
+            <td>{hiddenGrads?.has(node.id) ? 'not yet computed' : formatNumber(grad)}</td>
+          </tr>
+        );
+      })}
+    </tbody>
+  );
+});

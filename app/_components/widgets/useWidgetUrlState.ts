@@ -5,12 +5,15 @@
  *
  *   const SPEC = defineWidgetState({ w: num(0.5, -3, 3), loss: oneOf(['sq', 'bce'], 'sq') });
  *   const { values, set, reset, hidden, locked, shareUrl } = useWidgetUrlState('fp', SPEC);
- *   set({ w: 0.8 });  // re-renders this widget only; the URL follows within ~150 ms
+ *   set({ w: 0.8 });  // re-renders this widget only; the URL follows 300 ms after the last change
  *
  * `SPEC` must be a module-level constant (its identity is a dependency). The server render
  * and the first client render use the defaults, so hydration matches; the URL is read in a
  * layout effect, before the first paint after hydration. The URL is written with
- * history.replaceState, throttled, never a navigation.
+ * history.replaceState once the changes pause (a drag writes once, at its end), never a
+ * navigation: on the lesson a URL change costs Chrome a walk over all ~8,000 elements (it
+ * re-resolves links against the new base URL), 4-6 ms that used to land among a drag's frames
+ * every 150 ms (docs/decisions/004, update).
  */
 import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
@@ -28,7 +31,8 @@ import type { WidgetKind } from '@/lib/widgets/events';
 
 import { useWidgetEvents } from './useWidgetEvents';
 
-const WRITE_INTERVAL_MS = 150;
+/** Write the URL this long after the last change. */
+const WRITE_DELAY_MS = 300;
 
 export interface WidgetUrlStateApi<F extends Record<string, FieldSpec>> {
   values: StateOf<F>;
@@ -58,32 +62,39 @@ export function useWidgetUrlState<F extends Record<string, FieldSpec>>(
 
   useLayoutEffect(() => {
     const fromUrl = decodeWidgetState(spec, id, window.location.search);
+    // A URL without this widget's keys leaves the defaults: no second render at load.
+    if (JSON.stringify(fromUrl) === JSON.stringify(latest.current)) return;
     latest.current = fromUrl;
     // The URL is an external system only the browser can read: sync from it once, after
     // hydration (the server rendered the defaults), before the first paint.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
     setState(fromUrl);
   }, [id, spec]);
 
-  useLayoutEffect(
-    () => () => {
+  const write = useCallback(() => {
+    if (timer.current === undefined) return;
+    window.clearTimeout(timer.current);
+    timer.current = undefined;
+    // Keep history.state: Next.js stores its router state there.
+    window.history.replaceState(window.history.state, '', urlWith(spec, id, latest.current));
+  }, [id, spec]);
+
+  // A change still waiting is written before the page goes away (reload, close, navigation).
+  useLayoutEffect(() => {
+    window.addEventListener('pagehide', write);
+    return () => {
+      window.removeEventListener('pagehide', write);
       if (timer.current !== undefined) window.clearTimeout(timer.current);
-    },
-    [],
-  );
+    };
+  }, [write]);
 
   const commit = useCallback(
     (next: WidgetUrlState<F>) => {
       latest.current = next;
       setState(next);
-      if (timer.current !== undefined) return;
-      timer.current = window.setTimeout(() => {
-        timer.current = undefined;
-        // Keep history.state: Next.js stores its router state there.
-        window.history.replaceState(window.history.state, '', urlWith(spec, id, latest.current));
-      }, WRITE_INTERVAL_MS);
+      if (timer.current !== undefined) window.clearTimeout(timer.current);
+      timer.current = window.setTimeout(write, WRITE_DELAY_MS);
     },
-    [id, spec],
+    [write],
   );
 
   const set = useCallback(

@@ -1,10 +1,13 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 
+import { FragmentSettle } from '@/app/_components/lesson/FragmentSettle';
 import { KatexFontPreload } from '@/app/_components/lesson/KatexFontPreload';
+import { LessonSections } from '@/app/_components/lesson/LessonSections';
 import { TableOfContents } from '@/app/_components/TableOfContents';
 import { LESSON_SLUGS, isLessonSlug } from '@/lib/content/catalog';
 import { loadLesson, readLessonSummary } from '@/lib/server/lessons';
+import { interactiveLessonComponents } from '@/mdx-components';
 
 export const dynamicParams = false;
 
@@ -30,6 +33,7 @@ export default async function LessonPage({ params }: LessonPageProps) {
   return (
     <div className="lesson-layout">
       <KatexFontPreload />
+      <FragmentSettle />
       <TableOfContents entries={toc} />
       <article className="lesson prose" aria-labelledby="lesson-title">
         <header className="lesson-header">
@@ -38,7 +42,7 @@ export default async function LessonPage({ params }: LessonPageProps) {
           <p className="lede">{frontmatter.summary}</p>
           <p className="meta">About {frontmatter.minutes} minutes</p>
         </header>
-        <Content />
+        <LessonSections content={Content} interactive={interactiveLessonComponents} />
       </article>
     </div>
   );
