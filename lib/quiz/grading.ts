@@ -13,9 +13,24 @@ export type ChoiceAnswer = z.infer<typeof choiceAnswerSchema>;
 
 const numberSchema = z.number().min(-MAX_ANSWER_MAGNITUDE).max(MAX_ANSWER_MAGNITUDE);
 
-export function numericAnswerSchema(question: PublicNumericQuestion) {
+function buildNumericAnswerSchema(question: PublicNumericQuestion) {
   const shape = Object.fromEntries(question.parts.map((part) => [part.id, numberSchema]));
   return z.object({ parts: z.object(shape).strict() }).strict();
+}
+
+/**
+ * One schema per question object (content is immutable): zod 4 compiles an object schema on its
+ * first parse, so a schema built per request paid that compilation on every answer.
+ */
+const numericSchemas = new WeakMap<PublicNumericQuestion, ReturnType<typeof buildNumericAnswerSchema>>();
+
+export function numericAnswerSchema(question: PublicNumericQuestion) {
+  let schema = numericSchemas.get(question);
+  if (!schema) {
+    schema = buildNumericAnswerSchema(question);
+    numericSchemas.set(question, schema);
+  }
+  return schema;
 }
 export interface NumericAnswer {
   parts: Record<string, number>;

@@ -18,6 +18,7 @@ import {
   type StoredAttempt,
 } from '@/lib/quiz/views';
 
+import { readSessionWithResponses } from './answer-reader';
 import { insertAnswer } from './answer-writer';
 import type { Db } from './db/client';
 import { Prisma } from './db/generated/sqlite/client';
@@ -85,10 +86,32 @@ const responseSelect = {
   createdAt: true,
 } as const;
 
-function storedAttempt(row: ResponseRow): StoredAttempt & { questionId: string; createdAt: Date } {
-  const grading = gradingSchema.parse(JSON.parse(row.grading)) as Grading & {
+/**
+ * Parsed gradings by their stored text. A grading is a pure function of its text (and rows never
+ * change once written), and its text names no learner: the distinct texts are the few outcomes a
+ * lesson's questions can have, so this stays small; bounded anyway, oldest out first. Re-parsing
+ * every earlier response's grading with zod on every submission was a large part of its cost
+ * (docs/decisions/009). Entries are frozen: callers only read them.
+ */
+const GRADINGS_MAX = 4096;
+const parsedGradings = new Map<string, Readonly<Grading>>();
+
+function parseGrading(text: string): Readonly<Grading> {
+  const known = parsedGradings.get(text);
+  if (known) return known;
+  const grading = gradingSchema.parse(JSON.parse(text)) as Grading & {
     parts: { misconception: MisconceptionId | null }[];
   };
+  for (const part of grading.parts) Object.freeze(part);
+  Object.freeze(grading.parts);
+  Object.freeze(grading);
+  if (parsedGradings.size >= GRADINGS_MAX) parsedGradings.delete(parsedGradings.keys().next().value!);
+  parsedGradings.set(text, grading);
+  return grading;
+}
+
+function storedAttempt(row: ResponseRow): StoredAttempt & { questionId: string; createdAt: Date } {
+  const grading = parseGrading(row.grading);
   return {
     questionId: row.questionId,
     attempt: row.attempt,
@@ -133,6 +156,18 @@ function responseRow(row: RawResponseRow): ResponseRow {
     grading: String(row.grading),
     createdAt: new Date(row.createdAt as Date | string | number),
   };
+}
+
+const questionIds = new WeakMap<LessonQuizContent, readonly string[]>();
+
+/** The lesson's question ids, one array per (immutable) content object. */
+function questionIdsOf(content: LessonQuizContent): readonly string[] {
+  let ids = questionIds.get(content);
+  if (!ids) {
+    ids = Object.freeze(content.questions.map((question) => question.id));
+    questionIds.set(content, ids);
+  }
+  return ids;
 }
 
 /**
@@ -219,42 +254,6 @@ function replayOrConflict(stored: ResponseRow, canonical: string, attempt: numbe
 }
 
 /**
- * The session and this learner's responses in the lesson, in one raw statement. Raw because
- * Prisma 6.19 compiles every ORM query in its wasm query compiler (about a millisecond each, no
- * plan cache), which was most of a submission's cost under load (docs/decisions/009); the SQL is
- * portable (SQLite and PostgreSQL) and its rows come back typed (Date, boolean) on both.
- */
-async function readSessionWithResponses(
-  db: Db,
-  sessionId: string,
-  content: LessonQuizContent,
-): Promise<{ learnerId: string; expiresAt: Date; responses: ResponseRow[] } | null> {
-  const rows = await db.$queryRaw<
-    ({ learnerId: string; expiresAt: Date } & { [K in keyof ResponseRow]: ResponseRow[K] | null })[]
-  >(Prisma.sql`
-    SELECT s."learnerId", s."expiresAt", r."questionId", r."attempt", r."correct", r."answer", r."grading", r."createdAt"
-    FROM "Session" s
-    LEFT JOIN "Response" r
-      ON r."learnerId" = s."learnerId" AND r."questionId" IN (${Prisma.join(content.questions.map((entry) => entry.id))})
-    WHERE s."id" = ${sessionId}`);
-  const first = rows[0];
-  if (!first) return null;
-  const responses: ResponseRow[] = [];
-  for (const row of rows) {
-    if (row.questionId === null) continue; // the LEFT JOIN's row for a learner without responses
-    responses.push({
-      questionId: row.questionId,
-      attempt: Number(row.attempt),
-      correct: Boolean(row.correct),
-      answer: row.answer!,
-      grading: row.grading!,
-      createdAt: new Date(row.createdAt!),
-    });
-  }
-  return { learnerId: first.learnerId, expiresAt: new Date(first.expiresAt), responses };
-}
-
-/**
  * Grades and stores one answer. One read (the session with this learner's responses in the
  * lesson) and one insert; the unique key (learner, question, attempt) makes double clicks,
  * replays and second tabs land on the stored response, and they all get the same result back.
@@ -269,7 +268,9 @@ export async function submitAnswer(
   const { content, question } = found;
   const { canonical, parsed } = parseAnswer(question, submission.answer);
 
-  const session = sessionId ? await readSessionWithResponses(db, sessionId, content) : null;
+  // Shared with the submissions that arrive together (group reads, answer-reader.ts); this
+  // request's own session row, read after the request arrived.
+  const session = sessionId ? await readSessionWithResponses(db, sessionId, questionIdsOf(content)) : null;
   if (!session || session.expiresAt.getTime() <= Date.now()) {
     throw new HttpError(401, 'no-session', 'No valid session: open the lesson page to start one.');
   }
@@ -325,8 +326,8 @@ export async function submitAnswer(
     }
   }
 
-  const attempts = rows.map(storedAttempt);
-  const mine = attempts.filter((row) => row.questionId === question.id);
+  // Answers are parsed for this question's rows only: the other rows count for mastery alone.
+  const mine = rows.filter((row) => row.questionId === question.id).map(storedAttempt);
   const thisAttempt = mine.find((row) => row.attempt === submission.attempt);
   if (!thisAttempt) throw new Error('submitted attempt missing after insert');
   return {
@@ -334,7 +335,10 @@ export async function submitAnswer(
     outcome: {
       result: resultView(content, question, thisAttempt),
       question: questionView(content, question, learnerId, mine),
-      mastery: masteryOf(content, attempts),
+      mastery: lessonMastery(
+        content.questions,
+        rows.map((row) => ({ questionId: row.questionId, grading: parseGrading(row.grading), at: row.createdAt })),
+      ),
     },
   };
 }

@@ -34,8 +34,9 @@ export interface LearnerSession {
  * and AES decryption through WebCrypto) cost about half a millisecond per request under load
  * (docs/decisions/009). This memoizes a pure function of the cookie text and the secret, so it is
  * not state that instances must share: another instance unseals the same cookie to the same id.
- * Only verified seals are cached; the session row is still read on every request, so a deleted
- * or expired session is refused at once. Bounded; the oldest entries go first.
+ * Only verified seals are cached, and seals this process made itself (sessionCookie), whose
+ * content it knows; the session row is still read on every request, so a deleted or expired
+ * session is refused at once. Bounded; the oldest entries go first.
  */
 const unsealed = new Map<string, { sid: string; expiresAt: number; secret: string }>();
 const UNSEALED_MAX = 10_000;
@@ -45,6 +46,14 @@ function sealExpiry(sealed: string): number {
   const parts = sealed.split('*');
   const expiration = Number(parts[parts.length - 3]);
   return Number.isFinite(expiration) && expiration > 0 ? expiration : 0;
+}
+
+/** Caches a verified (or freshly sealed) cookie's session id until its seal expires. */
+function remember(sealed: string, sid: string, secret: string): void {
+  const expiresAt = sealExpiry(sealed);
+  if (expiresAt <= Date.now()) return;
+  if (unsealed.size >= UNSEALED_MAX) unsealed.delete(unsealed.keys().next().value!);
+  unsealed.set(sealed, { sid, expiresAt, secret });
 }
 
 /** The session id from the request's cookie, or null when absent, tampered with or expired. */
@@ -60,11 +69,7 @@ export async function sessionIdFrom(request: Request): Promise<string | null> {
     const data = await unsealData<unknown>(sealed, { password: secret, ttl: SESSION_TTL_SECONDS });
     const parsed = sealedSchema.safeParse(data);
     if (!parsed.success) return null;
-    const expiresAt = sealExpiry(sealed);
-    if (expiresAt > Date.now()) {
-      if (unsealed.size >= UNSEALED_MAX) unsealed.delete(unsealed.keys().next().value!);
-      unsealed.set(sealed, { sid: parsed.data.sid, expiresAt, secret });
-    }
+    remember(sealed, parsed.data.sid, secret);
     return parsed.data.sid;
   } catch {
     return null;
@@ -84,7 +89,11 @@ export async function createSession(db: Db): Promise<LearnerSession> {
 
 /** `Set-Cookie` value for a session: HttpOnly, SameSite=Lax, Secure in production. */
 export async function sessionCookie(session: LearnerSession): Promise<string> {
-  const sealed = await sealData({ sid: session.id }, { password: sessionSecret(), ttl: SESSION_TTL_SECONDS });
+  const secret = sessionSecret();
+  const sealed = await sealData({ sid: session.id }, { password: secret, ttl: SESSION_TTL_SECONDS });
+  // This process sealed it, so its content is known without unsealing: the learner's next
+  // request (usually their first answer) skips the unseal.
+  remember(sealed, session.id, secret);
   return stringifySetCookie({
     name: SESSION_COOKIE,
     value: sealed,

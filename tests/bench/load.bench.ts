@@ -40,6 +40,8 @@ const SECONDS = Number(process.env.LOAD_SECONDS ?? 8);
 const WARMUP_SECONDS = Number(process.env.LOAD_WARMUP_SECONDS ?? 3);
 const ROUNDS = Number(process.env.LOAD_ROUNDS ?? 3);
 const PORT = Number(process.env.LOAD_PORT ?? 3161);
+/** LOAD_PHASES=answers (or reading) runs one workload only, e.g. while iterating on it. */
+const PHASES = (process.env.LOAD_PHASES ?? 'reading,answers').split(',').map((phase) => phase.trim());
 
 interface Req {
   method: 'GET' | 'POST';
@@ -307,6 +309,7 @@ async function benchDatabase(kind: 'sqlite' | 'postgresql', adminUrl?: string): 
       ['reading', readingWorkload],
       ['answers', answersWorkload],
     ] as const) {
+      if (!PHASES.includes(name)) continue;
       const phase: PhaseResult = { name, real: [], ceiling: [] };
       // Warm-up: both handlers, not recorded.
       await drive(server.baseUrl, workload(server.baseUrl, pool, true), WARMUP_SECONDS);
@@ -331,6 +334,8 @@ async function benchDatabase(kind: 'sqlite' | 'postgresql', adminUrl?: string): 
       }
       results.push(summarise(kind, phase));
     }
+    if (process.env.LOAD_SERVER_LOG === '1')
+      console.error(`[load] server output (tail):\n${server.output().slice(-4000)}`);
     const busy = (server.output().match(/SQLITE_BUSY|database is locked|database-busy/g) ?? []).length;
     const serverErrors = (server.output().match(/\[api\] unexpected error/g) ?? []).length;
     for (const result of results) Object.assign(result, { sqlite_busy_logged: busy, server_500s_logged: serverErrors });
