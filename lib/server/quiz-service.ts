@@ -18,7 +18,7 @@ import {
   type StoredAttempt,
 } from '@/lib/quiz/views';
 
-import { readSessionWithResponses } from './answer-reader';
+import { readSessionWithResponses, type StoredResponse } from './answer-reader';
 import { insertAnswer } from './answer-writer';
 import type { Db } from './db/client';
 import { Prisma } from './db/generated/sqlite/client';
@@ -68,14 +68,8 @@ const gradingSchema = z.object({
   ),
 });
 
-interface ResponseRow {
-  questionId: string;
-  attempt: number;
-  correct: boolean;
-  answer: string;
-  grading: string;
-  createdAt: Date;
-}
+/** A stored response as the answer path reads it (the shape the group reader returns). */
+type ResponseRow = StoredResponse;
 
 const responseSelect = {
   questionId: true,
