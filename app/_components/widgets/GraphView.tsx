@@ -14,6 +14,10 @@
  * accessible name such as "z = 0.5, dL/dz = −0.1774". Values are drawn in --forward, gradients
  * in --backward. The SVG scales with the column but never below `minScale` of its natural
  * size: narrower screens scroll it sideways, so labels stay readable on a 360px phone.
+ *
+ * Per slider input only numbers change: nodes and edges are memoised components on their own
+ * numbers, flags and label text, the static parts of a node are memoised or constant elements,
+ * and edge paths are computed once per layout (docs/decisions/004, update 2).
  */
 import { memo, type CSSProperties } from 'react';
 
@@ -85,6 +89,146 @@ function spokenName(node: LayoutNode): string {
   return node.kind === 'op' && node.label === node.opLabel ? `${node.op} node` : node.name;
 }
 
+/** Edge paths depend on the layout alone: computed once per layout, not per render. */
+const pathCache = new WeakMap<LayoutEdge, { d: string; head: string }>();
+
+function cachedEdgePath(edge: LayoutEdge): { d: string; head: string } {
+  let path = pathCache.get(edge);
+  if (!path) {
+    path = edgePath(edge.points);
+    pathCache.set(edge, path);
+  }
+  return path;
+}
+
+interface GraphEdgeProps {
+  edge: LayoutEdge;
+  active: boolean;
+  dim: boolean;
+  text: string | undefined;
+  onEdgeHover: ((key: string | null) => void) | undefined;
+}
+
+/**
+ * One edge. Memoised on its own props (the layout object, flags and label text), so a slider
+ * input re-renders only the edges whose label or highlight changed.
+ */
+const GraphEdge = memo(function GraphEdge({ edge, active, dim, text, onEdgeHover }: GraphEdgeProps) {
+  const { d, head } = cachedEdgePath(edge);
+  const className = [styles.edge, active ? styles.edgeActive : '', dim ? styles.edgeDim : ''].filter(Boolean).join(' ');
+  return (
+    <g
+      className={className}
+      data-edge={edge.key}
+      data-active={active ? 'true' : undefined}
+      onMouseEnter={onEdgeHover ? () => onEdgeHover(edge.key) : undefined}
+      onMouseLeave={onEdgeHover ? () => onEdgeHover(null) : undefined}
+    >
+      {onEdgeHover ? <path className={styles.edgeHit} d={d} /> : null}
+      <path className={styles.edgeLine} d={d} />
+      <polygon className={styles.edgeHead} points={head} />
+      {text ? (
+        <text className={styles.edgeLabel} x={edge.label.x} y={edge.label.y - 5} textAnchor="middle">
+          {text}
+        </text>
+      ) : null}
+    </g>
+  );
+});
+
+/** The parts of a node box that never change with values: memoised on the layout node. */
+const NodeHead = memo(function NodeHead({ node }: { node: LayoutNode }) {
+  return (
+    <>
+      <rect className={styles.nodeBox} width={node.width} height={node.height} rx={8} />
+      <text className={styles.nodeTitle} x={node.width / 2} y={17} textAnchor="middle">
+        {node.label}
+        {node.opLabel ? <tspan className={styles.nodeOp}>{`  ${node.opLabel}`}</tspan> : null}
+      </text>
+    </>
+  );
+});
+
+// Constant elements: React skips an element that is the same object as in the last render.
+const VALUE_KEY = (
+  <text className={styles.nodeKey} x={7} y={36}>
+    val
+  </text>
+);
+const GRAD_KEY = (
+  <text className={styles.nodeKey} x={7} y={53}>
+    grad
+  </text>
+);
+
+interface GraphNodeProps {
+  node: LayoutNode;
+  value: number;
+  grad: number;
+  gradHidden: boolean;
+  showGrads: boolean;
+  output: string;
+  isOutput: boolean;
+  active: boolean;
+  onNodeFocus: ((id: number | null) => void) | undefined;
+}
+
+/** One node. Memoised on its numbers and flags: a node whose value and gradient did not change skips. */
+const GraphNode = memo(function GraphNode({
+  node,
+  value,
+  grad,
+  gradHidden,
+  showGrads,
+  output,
+  isOutput,
+  active,
+  onNodeFocus,
+}: GraphNodeProps) {
+  const name = spokenName(node);
+  const spoken = `${name} = ${formatNumber(value)}${
+    showGrads ? `, d${output}/d${name} ${gradHidden ? 'not yet known' : `= ${formatNumber(grad)}`}` : ''
+  }`;
+  const left = node.x - node.width / 2;
+  const top = node.y - node.height / 2;
+  const className = [
+    styles.node,
+    styles[`node_${node.kind}`],
+    isOutput ? styles.nodeOutput : '',
+    active ? styles.nodeActive : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  return (
+    <g
+      className={className}
+      data-node={node.name}
+      data-value={dataNumber(value)}
+      data-grad={dataNumber(grad)}
+      transform={`translate(${left} ${top})`}
+      tabIndex={0}
+      role="img"
+      aria-label={spoken}
+      onFocus={onNodeFocus ? () => onNodeFocus(node.id) : undefined}
+      onBlur={onNodeFocus ? () => onNodeFocus(null) : undefined}
+    >
+      <NodeHead node={node} />
+      {VALUE_KEY}
+      <text className={styles.nodeValue} x={node.width - 7} y={36} textAnchor="end">
+        {formatNumber(value)}
+      </text>
+      {showGrads ? (
+        <>
+          {GRAD_KEY}
+          <text className={styles.nodeGrad} x={node.width - 7} y={53} textAnchor="end">
+            {gradHidden ? '?' : formatNumber(grad)}
+          </text>
+        </>
+      ) : null}
+    </g>
+  );
+});
+
 function GraphViewImpl({
   layout,
   trace,
@@ -104,40 +248,13 @@ function GraphViewImpl({
   const anyHighlight = (highlightEdges?.size ?? 0) > 0;
   const svgStyle: CSSProperties = { minWidth: Math.round(layout.width * minScale), maxWidth: layout.width * 1.15 };
 
-  const drawEdge = (edge: LayoutEdge) => {
-    const { d, head } = edgePath(edge.points);
-    const active = highlightEdges?.has(edge.key) ?? false;
-    const text = edgeLabels?.[edge.key];
-    const className = [
-      styles.edge,
-      active ? styles.edgeActive : '',
-      dimOthers && anyHighlight && !active ? styles.edgeDim : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
-    return (
-      <g
-        key={edge.key}
-        className={className}
-        data-edge={edge.key}
-        data-active={active ? 'true' : undefined}
-        onMouseEnter={onEdgeHover ? () => onEdgeHover(edge.key) : undefined}
-        onMouseLeave={onEdgeHover ? () => onEdgeHover(null) : undefined}
-      >
-        {onEdgeHover ? <path className={styles.edgeHit} d={d} /> : null}
-        <path className={styles.edgeLine} d={d} />
-        <polygon className={styles.edgeHead} points={head} />
-        {text ? (
-          <text className={styles.edgeLabel} x={edge.label.x} y={edge.label.y - 5} textAnchor="middle">
-            {text}
-          </text>
-        ) : null}
-      </g>
-    );
-  };
-
   return (
-    <div className={styles.graphScroll}>
+    <div
+      className={styles.graphScroll}
+      // Skipped while far from the viewport (content-visibility in the CSS); until first drawn it
+      // counts as this tall: the drawing's natural height plus the padding.
+      style={{ containIntrinsicHeight: `auto ${Math.round(layout.height) + 8}px` }}
+    >
       <svg
         className={styles.graph}
         viewBox={`0 0 ${layout.width} ${layout.height}`}
@@ -146,62 +263,36 @@ function GraphViewImpl({
         role="group"
         aria-label={label}
       >
-        <g aria-hidden="true">{layout.edges.map(drawEdge)}</g>
+        <g aria-hidden="true">
+          {layout.edges.map((edge) => {
+            const active = highlightEdges?.has(edge.key) ?? false;
+            return (
+              <GraphEdge
+                key={edge.key}
+                edge={edge}
+                active={active}
+                dim={dimOthers && anyHighlight && !active}
+                text={edgeLabels?.[edge.key]}
+                onEdgeHover={onEdgeHover}
+              />
+            );
+          })}
+        </g>
         {layout.nodes.map((node) => {
           const data = byId.get(node.id);
-          const value = data?.value ?? Number.NaN;
-          const grad = data?.grad ?? Number.NaN;
-          const gradHidden = hiddenGrads?.has(node.id) ?? false;
-          const name = spokenName(node);
-          const spoken = `${name} = ${formatNumber(value)}${
-            showGrads ? `, d${output}/d${name} ${gradHidden ? 'not yet known' : `= ${formatNumber(grad)}`}` : ''
-          }`;
-          const left = node.x - node.width / 2;
-          const top = node.y - node.height / 2;
-          const className = [
-            styles.node,
-            styles[`node_${node.kind}`],
-            node.id === layout.output ? styles.nodeOutput : '',
-            highlightNodes?.has(node.id) ? styles.nodeActive : '',
-          ]
-            .filter(Boolean)
-            .join(' ');
           return (
-            <g
+            <GraphNode
               key={node.id}
-              className={className}
-              data-node={node.name}
-              data-value={dataNumber(value)}
-              data-grad={dataNumber(grad)}
-              transform={`translate(${left} ${top})`}
-              tabIndex={0}
-              role="img"
-              aria-label={spoken}
-              onFocus={onNodeFocus ? () => onNodeFocus(node.id) : undefined}
-              onBlur={onNodeFocus ? () => onNodeFocus(null) : undefined}
-            >
-              <rect className={styles.nodeBox} width={node.width} height={node.height} rx={8} />
-              <text className={styles.nodeTitle} x={node.width / 2} y={17} textAnchor="middle">
-                {node.label}
-                {node.opLabel ? <tspan className={styles.nodeOp}>{`  ${node.opLabel}`}</tspan> : null}
-              </text>
-              <text className={styles.nodeKey} x={7} y={36}>
-                val
-              </text>
-              <text className={styles.nodeValue} x={node.width - 7} y={36} textAnchor="end">
-                {formatNumber(value)}
-              </text>
-              {showGrads ? (
-                <>
-                  <text className={styles.nodeKey} x={7} y={53}>
-                    grad
-                  </text>
-                  <text className={styles.nodeGrad} x={node.width - 7} y={53} textAnchor="end">
-                    {gradHidden ? '?' : formatNumber(grad)}
-                  </text>
-                </>
-              ) : null}
-            </g>
+              node={node}
+              value={data?.value ?? Number.NaN}
+              grad={data?.grad ?? Number.NaN}
+              gradHidden={hiddenGrads?.has(node.id) ?? false}
+              showGrads={showGrads}
+              output={output}
+              isOutput={node.id === layout.output}
+              active={highlightNodes?.has(node.id) ?? false}
+              onNodeFocus={onNodeFocus}
+            />
           );
         })}
       </svg>

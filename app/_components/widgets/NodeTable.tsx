@@ -10,10 +10,13 @@
  * widget), with the same wording as GraphView's node labels.
  *
  * The rows follow the numbers one render late (useDeferredValue): a slider's frame updates the
- * drawing first, and React fills in the table (up to ~50 rows, usually folded away) in a
- * background render right after, instead of inside the input's frame.
+ * drawing first, and React fills in the table (up to ~50 rows) in a background render right
+ * after, instead of inside the input's frame. While the table is folded away (the usual case)
+ * the rows keep the numbers they were first rendered with (the server's, so the table is
+ * there without JavaScript) and are not re-rendered on every input; opening it brings them up
+ * to date in the same render that shows them.
  */
-import { memo, useDeferredValue } from 'react';
+import { memo, useDeferredValue, useState } from 'react';
 
 import type { Trace } from '@/lib/autodiff/trace';
 import type { GraphLayout } from '@/lib/graph/types';
@@ -32,10 +35,12 @@ export interface NodeTableProps {
 }
 
 export function NodeTable({ layout, trace, caption, output = 'L', hiddenGrads, open }: NodeTableProps) {
-  const shownTrace = useDeferredValue(trace);
-  const shownHidden = useDeferredValue(hiddenGrads);
+  const [expanded, setExpanded] = useState(open ?? false);
+  const [first] = useState(() => ({ trace, hiddenGrads }));
+  const shownTrace = useDeferredValue(expanded ? trace : first.trace);
+  const shownHidden = useDeferredValue(expanded ? hiddenGrads : first.hiddenGrads);
   return (
-    <details className={styles.tableDetails} open={open}>
+    <details className={styles.tableDetails} open={open} onToggle={(event) => setExpanded(event.currentTarget.open)}>
       <summary>Show as a table</summary>
       <div className={styles.tableScroll}>
         <table className={styles.table}>

@@ -10,7 +10,7 @@
  * Both inputs report every change while dragging or typing. A number typed outside the range
  * is clamped; a half-typed number ('-', '0.') is kept in the field until it parses.
  */
-import { useId, useState } from 'react';
+import { memo, useId, useState } from 'react';
 
 import styles from './widgets.module.css';
 
@@ -27,7 +27,11 @@ export interface VariableSliderProps {
   hidden?: boolean;
 }
 
-export function VariableSlider({
+/**
+ * Memoised: a widget with many variables (the playground's 18) re-renders only the slider whose
+ * value, range or flags changed, when its parent passes a stable `onChange`.
+ */
+export const VariableSlider = memo(function VariableSlider({
   name,
   value,
   min,
@@ -86,4 +90,4 @@ export function VariableSlider({
       />
     </div>
   );
-}
+});
