@@ -14,38 +14,34 @@ import { GraphPlaygroundWidget } from '@/app/_components/widgets/graph-playgroun
 import { NudgeTestWidget } from '@/app/_components/widgets/nudge-test/NudgeTestWidget';
 
 /**
- * The one registry of components that lesson MDX may use. Authors never import inside MDX
- * (react.dev's convention): adding a component to a lesson means adding it here once.
+ * Lesson components that hold form controls or load code: LessonSections keeps them out of the
+ * boxes whose rendering the browser may skip (see there).
  */
-const lessonComponents = {
+const interactiveComponents = {
   BackwardStepsWidget,
   BlamePathsWidget,
   ForwardPassWidget,
   GradientStepWidget,
   GraphPlaygroundWidget,
   NudgeTestWidget,
+  KnowledgeCheck,
+} satisfies MDXComponents;
+
+export const interactiveLessonComponents: ReadonlySet<unknown> = new Set(Object.values(interactiveComponents));
+
+/**
+ * The one registry of components that lesson MDX may use. Authors never import inside MDX
+ * (react.dev's convention): adding a component to a lesson means adding it here once.
+ */
+const lessonComponents = {
+  ...interactiveComponents,
   BeforeAfter,
   Callout,
   ChainOfInfluence,
   Column,
   KatexHtml,
-  KnowledgeCheck,
   NeuronGraphDiagram,
 } satisfies MDXComponents;
-
-/**
- * Lesson components that hold form controls or load code: LessonSections keeps them out of the
- * boxes whose rendering the browser may skip (see there).
- */
-export const interactiveLessonComponents: ReadonlySet<unknown> = new Set([
-  BackwardStepsWidget,
-  BlamePathsWidget,
-  ForwardPassWidget,
-  GradientStepWidget,
-  GraphPlaygroundWidget,
-  NudgeTestWidget,
-  KnowledgeCheck,
-]);
 
 export function useMDXComponents(components: MDXComponents = {}): MDXComponents {
   return { ...components, ...lessonComponents };

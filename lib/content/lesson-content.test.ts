@@ -160,8 +160,13 @@ function katexProblems({ compiled, code }: { compiled: VFile; code: string }): s
  */
 function registeredComponentNames(): string[] {
   const source = readFileSync(path.join(process.cwd(), 'mdx-components.tsx'), 'utf8');
-  const body = /const lessonComponents = \{([\s\S]*?)\}/.exec(source)?.[1] ?? '';
-  return [...body.matchAll(/^\s*([A-Z][A-Za-z0-9]*)\s*(?:[:,]|$)/gm)].map((match) => match[1] ?? '');
+  // The registry is `lessonComponents`, which spreads in `interactiveComponents`.
+  const bodies = [...source.matchAll(/const (?:lesson|interactive)Components = \{([\s\S]*?)\}/g)].map(
+    (match) => match[1] ?? '',
+  );
+  return bodies.flatMap((body) =>
+    [...body.matchAll(/^\s*([A-Z][A-Za-z0-9]*)\s*(?:[:,]|$)/gm)].map((match) => match[1] ?? ''),
+  );
 }
 
 function kebab(name: string): string {
