@@ -29,6 +29,29 @@ const viewports = [
 ];
 const schemes = ['light', 'dark'];
 
+/**
+ * Scrolls an element into view and waits until the page around it has settled. A widget that
+ * comes near the viewport swaps its server-rendered frame for the loaded one (lazyWidget), which
+ * can detach the element in the middle of a scroll, and lesson runs far from the viewport count
+ * with an estimated height until they render (content-visibility), so the first scroll can land
+ * short: retry, let the loads finish, then scroll once more.
+ */
+async function scrollToSettled(page, target) {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await target.scrollIntoViewIfNeeded({ timeout: 5000 });
+      break;
+    } catch (error) {
+      if (attempt === 5) throw error;
+      await page.waitForTimeout(200);
+    }
+  }
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(300);
+  await target.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(100);
+}
+
 await mkdir(out, { recursive: true });
 const browser = await chromium.launch(chromiumLaunchOptions);
 try {
@@ -39,7 +62,7 @@ try {
         const page = await context.newPage();
         await page.goto(new URL(target, base).toString(), { waitUntil: 'networkidle' });
         const hash = new URL(target, base).hash;
-        if (hash) await page.locator(hash).scrollIntoViewIfNeeded();
+        if (hash) await scrollToSettled(page, page.locator(hash));
         const name = `${target.replace(/[^a-z0-9]+/gi, '_').replace(/^_|_$/g, '') || 'home'}-${viewport.name}-${colorScheme}.png`;
         await page.screenshot({ path: path.join(out, name), fullPage });
         console.log(path.join(out, name));
