@@ -1,6 +1,6 @@
 import 'server-only';
 
-import type { Db } from './db/client';
+import { providerOf, type Db } from './db/client';
 import { Prisma } from './db/generated/sqlite/client';
 
 /**
@@ -168,8 +168,7 @@ export function readSessionWithResponses(
 ): Promise<SessionWithResponses | null> {
   let reader = readers.get(db);
   if (!reader) {
-    const sqlite = (db as unknown as { _activeProvider?: string })._activeProvider === 'sqlite';
-    reader = new AnswerReader(db, sqlite ? 1 : 2);
+    reader = new AnswerReader(db, providerOf(db) === 'sqlite' ? 1 : 2);
     readers.set(db, reader);
   }
   return reader.read(questionIds, sessionId);

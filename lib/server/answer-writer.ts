@@ -1,6 +1,6 @@
 import 'server-only';
 
-import type { Db } from './db/client';
+import { providerOf, type Db } from './db/client';
 import { databaseUnavailable } from './db/unavailable';
 import { Prisma } from './db/generated/sqlite/client';
 
@@ -129,8 +129,7 @@ const writers = new WeakMap<Db, AnswerWriter>();
 export function insertAnswer(db: Db, row: AnswerRow): Promise<boolean> {
   let writer = writers.get(db);
   if (!writer) {
-    const sqlite = (db as unknown as { _activeProvider?: string })._activeProvider === 'sqlite';
-    writer = new AnswerWriter(db, sqlite ? 1 : 4);
+    writer = new AnswerWriter(db, providerOf(db) === 'sqlite' ? 1 : 4);
     writers.set(db, writer);
   }
   return writer.insert(row);

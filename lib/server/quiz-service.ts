@@ -116,10 +116,11 @@ function storedAttempt(row: ResponseRow): StoredAttempt & { questionId: string; 
   };
 }
 
-function masteryOf(content: LessonQuizContent, rows: readonly ReturnType<typeof storedAttempt>[]): MasteryView[] {
+/** Mastery from stored rows: only their gradings count, so their answers are not parsed. */
+function masteryOf(content: LessonQuizContent, rows: readonly ResponseRow[]): MasteryView[] {
   return lessonMastery(
     content.questions,
-    rows.map((row) => ({ questionId: row.questionId, grading: row.grading, at: row.createdAt })),
+    rows.map((row) => ({ questionId: row.questionId, grading: parseGrading(row.grading), at: row.createdAt })),
   );
 }
 
@@ -185,17 +186,17 @@ export async function lessonState(db: Db, session: LearnerSession, content: Less
     db.$queryRaw<RawResponseRow[]>(Prisma.sql`
       SELECT "questionId", "attempt", "correct", "answer", "grading", "createdAt"
       FROM "Response"
-      WHERE "learnerId" = ${learnerId} AND "questionId" IN (${Prisma.join(content.questions.map((question) => question.id))})`),
+      WHERE "learnerId" = ${learnerId} AND "questionId" IN (${Prisma.join(questionIdsOf(content))})`),
   ]);
   const learner = learners[0];
   if (!learner) throw new HttpError(401, 'no-session', 'No valid session: open the lesson page to start one.');
-  const rows = responses.map((row) => storedAttempt(responseRow(row)));
+  const stored = responses.map(responseRow);
   return {
     lessonSlug: content.slug,
     learner: { displayName: learner.displayName, cohorts: cohorts.map(({ name }) => ({ name })) },
     lastSectionId: learner.lastSectionId ?? null,
-    questions: viewsOf(content, learnerId, rows),
-    mastery: masteryOf(content, rows),
+    questions: viewsOf(content, learnerId, stored.map(storedAttempt)),
+    mastery: masteryOf(content, stored),
   };
 }
 
@@ -329,10 +330,7 @@ export async function submitAnswer(
     outcome: {
       result: resultView(content, question, thisAttempt),
       question: questionView(content, question, learnerId, mine),
-      mastery: lessonMastery(
-        content.questions,
-        rows.map((row) => ({ questionId: row.questionId, grading: parseGrading(row.grading), at: row.createdAt })),
-      ),
+      mastery: masteryOf(content, rows),
     },
   };
 }

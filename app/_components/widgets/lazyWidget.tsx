@@ -78,23 +78,19 @@ function pump() {
 }
 
 function enqueue(job: LoadJob) {
-  if (!proximity) {
-    if (typeof IntersectionObserver !== 'function') {
-      // No way to tell what is near: load everything, in turn.
-      nearViewport.add(job.target);
-    } else {
-      proximity = new IntersectionObserver(
-        (entries) => {
-          for (const entry of entries) {
-            if (entry.isIntersecting) nearViewport.add(entry.target);
-            else nearViewport.delete(entry.target);
-          }
-          pump();
-        },
-        { rootMargin: '150% 0px' },
-      );
-    }
+  if (!proximity && typeof IntersectionObserver === 'function') {
+    proximity = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          if (entry.isIntersecting) nearViewport.add(entry.target);
+          else nearViewport.delete(entry.target);
+        }
+        pump();
+      },
+      { rootMargin: '150% 0px' },
+    );
   }
+  // Without IntersectionObserver there is no telling what is near: everything loads, in turn.
   if (proximity) proximity.observe(job.target);
   else nearViewport.add(job.target);
   waiting.push(job);

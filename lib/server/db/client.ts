@@ -124,3 +124,12 @@ export function setDbForTests(db: Db | undefined): void {
 export function databaseProvider(): 'sqlite' | 'postgresql' {
   return serverEnv().DATABASE_URL.startsWith('file:') ? 'sqlite' : 'postgresql';
 }
+
+/**
+ * Which database a given client talks to. Prisma exposes it only as the generated client's
+ * `_activeProvider` field; read here, in one place, for code that takes a client as a parameter
+ * (tests pass clients of either kind, so DATABASE_URL cannot tell).
+ */
+export function providerOf(db: Db): 'sqlite' | 'postgresql' {
+  return (db as unknown as { _activeProvider?: string })._activeProvider === 'sqlite' ? 'sqlite' : 'postgresql';
+}
