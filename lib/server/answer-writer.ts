@@ -7,7 +7,7 @@ import { Prisma } from './db/generated/sqlite/client';
 /**
  * Group commit for answers (docs/decisions/009). Inserts that arrive while another batch is being
  * written, or within the same event-loop turn, go to the database as ONE multi-row statement:
- * one transaction, one round trip, one fsync with SQLite's synchronous=FULL, instead of one each.
+ * one transaction, one round trip, one log fsync on SQLite (db/wal-sync.ts), instead of one each.
  *
  * - The unique key (learner, question, attempt) still decides duplicates: the statement is
  *   `INSERT … ON CONFLICT DO NOTHING RETURNING "id"`, and a row whose id does not come back lost

@@ -7,6 +7,7 @@ import { serverEnv } from '@/lib/env';
 
 import { type Prisma as PostgresPrisma, PrismaClient as PostgresPrismaClient } from './generated/postgresql/client';
 import { type Prisma as SqlitePrisma, PrismaClient } from './generated/sqlite/client';
+import { DurableSqliteAdapterFactory } from './wal-sync';
 
 /**
  * The database client every caller uses, whichever database DATABASE_URL names. Typed as the
@@ -50,10 +51,12 @@ export function sqlitePath(url: string): string {
 async function connectSqlite(url: string): Promise<Db> {
   // better-sqlite3's `timeout` is SQLite's busy timeout: a writer waits this long for a lock
   // held by another process (a script, a second server) before failing with SQLITE_BUSY.
-  const adapter = new PrismaBetterSQLite3({ url, timeout: 10_000 });
+  // Every write resolves only after an fsync of the write-ahead log that started after it
+  // committed, run off the event loop (wal-sync.ts, docs/decisions/010).
+  const adapter = new DurableSqliteAdapterFactory(new PrismaBetterSQLite3({ url, timeout: 10_000 }), sqlitePath(url));
   const client = new PrismaClient({ adapter });
-  // WAL lets readers proceed during a write; FULL makes an acknowledged commit survive a
-  // power cut. The adapter sets neither (see docs/decisions/001-stack-and-offline-prisma.md).
+  // WAL lets readers proceed during a write and is what the log fsync above relies on. The
+  // adapter sets no journal mode (see docs/decisions/001-stack-and-offline-prisma.md).
   const [mode] = await client.$queryRawUnsafe<{ journal_mode: string }[]>('PRAGMA journal_mode = WAL');
   if (mode?.journal_mode !== 'wal') {
     await client.$disconnect();
@@ -64,7 +67,9 @@ async function connectSqlite(url: string): Promise<Db> {
       `SQLite database ${url} stayed in "${mode?.journal_mode}" journal mode instead of WAL (another process may hold it open in rollback-journal mode); refusing to start, see docs/decisions/009`,
     );
   }
-  await client.$executeRawUnsafe('PRAGMA synchronous = FULL');
+  // NORMAL: SQLite does not fsync inside COMMIT; the adapter does it before any write is
+  // acknowledged, so an acknowledged commit still survives a power cut, as with FULL.
+  await client.$executeRawUnsafe('PRAGMA synchronous = NORMAL');
   await client.$executeRawUnsafe('PRAGMA foreign_keys = ON');
   return client;
 }
