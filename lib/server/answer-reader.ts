@@ -1,7 +1,8 @@
 import 'server-only';
 
+import { answerStatementsFor, type AnswerStatements } from './db/answer-offload';
+import type { SessionWithResponses } from './db/answer-statements';
 import { providerOf, type Db } from './db/client';
-import { Prisma } from './db/generated/sqlite/client';
 
 /**
  * Group reads for the answer path (docs/decisions/009), the read-side twin of answer-writer.ts.
@@ -17,21 +18,7 @@ import { Prisma } from './db/generated/sqlite/client';
  * response written by another instance is seen. The queue holds only callers waiting for rows.
  */
 
-export interface StoredResponse {
-  questionId: string;
-  attempt: number;
-  correct: boolean;
-  answer: string;
-  grading: string;
-  createdAt: Date;
-}
-
-export interface SessionWithResponses {
-  learnerId: string;
-  expiresAt: Date;
-  /** This caller's own array (callers may append to it). */
-  responses: StoredResponse[];
-}
+export type { SessionWithResponses, StoredResponse } from './db/answer-statements';
 
 interface Pending {
   sessionId: string;
@@ -42,57 +29,6 @@ interface Pending {
 /** Sessions per statement; with a lesson's question ids, far below either database's parameter limit. */
 const MAX_BATCH = 100;
 
-type RawRow = {
-  sessionId: string;
-  learnerId: string;
-  expiresAt: Date | string | number;
-  questionId: string | null;
-  attempt: number | bigint | null;
-  correct: boolean | number | null;
-  answer: string | null;
-  grading: string | null;
-  createdAt: Date | string | number | null;
-};
-
-/** Both adapters return Dates for DateTime columns; anything else (text, epoch ms) is converted. */
-function asDate(value: Date | string | number): Date {
-  return value instanceof Date ? value : new Date(value);
-}
-
-async function readBatch(
-  db: Db,
-  questionIds: readonly string[],
-  sessionIds: readonly string[],
-): Promise<Map<string, SessionWithResponses>> {
-  // Portable SQL (SQLite and PostgreSQL). The LEFT JOIN gives a session without responses one row
-  // with null response columns.
-  const rows = await db.$queryRaw<RawRow[]>(Prisma.sql`
-    SELECT s."id" AS "sessionId", s."learnerId", s."expiresAt",
-           r."questionId", r."attempt", r."correct", r."answer", r."grading", r."createdAt"
-    FROM "Session" s
-    LEFT JOIN "Response" r
-      ON r."learnerId" = s."learnerId" AND r."questionId" IN (${Prisma.join(questionIds)})
-    WHERE s."id" IN (${Prisma.join(sessionIds)})`);
-  const found = new Map<string, SessionWithResponses>();
-  for (const row of rows) {
-    let session = found.get(row.sessionId);
-    if (!session) {
-      session = { learnerId: row.learnerId, expiresAt: asDate(row.expiresAt), responses: [] };
-      found.set(row.sessionId, session);
-    }
-    if (row.questionId === null) continue; // the LEFT JOIN's row for a learner without responses
-    session.responses.push({
-      questionId: row.questionId,
-      attempt: Number(row.attempt),
-      correct: Boolean(row.correct),
-      answer: row.answer!,
-      grading: row.grading!,
-      createdAt: asDate(row.createdAt!),
-    });
-  }
-  return found;
-}
-
 class AnswerReader {
   /** Waiting callers, per lesson (its question ids, joined): one statement per lesson per batch. */
   private queues = new Map<string, { questionIds: readonly string[]; pending: Pending[] }>();
@@ -100,7 +36,7 @@ class AnswerReader {
   private inFlight = 0;
 
   constructor(
-    private readonly db: Db,
+    private readonly statements: AnswerStatements,
     private readonly maxInFlight: number,
   ) {}
 
@@ -137,7 +73,7 @@ class AnswerReader {
     this.inFlight++;
     try {
       const sessionIds = [...new Set(batch.map((entry) => entry.sessionId))];
-      const found = await readBatch(this.db, queue.questionIds, sessionIds);
+      const found = await this.statements.read(queue.questionIds, sessionIds);
       for (const entry of batch) {
         const session = found.get(entry.sessionId);
         // Each caller gets its own responses array: two requests of one learner may share a batch.
@@ -168,7 +104,8 @@ export function readSessionWithResponses(
 ): Promise<SessionWithResponses | null> {
   let reader = readers.get(db);
   if (!reader) {
-    reader = new AnswerReader(db, providerOf(db) === 'sqlite' ? 1 : 2);
+    const statements = answerStatementsFor(db);
+    reader = new AnswerReader(statements, providerOf(db) === 'sqlite' && !statements.inWorker ? 1 : 2);
     readers.set(db, reader);
   }
   return reader.read(questionIds, sessionId);

@@ -1,8 +1,9 @@
 import 'server-only';
 
+import { answerStatementsFor, type AnswerStatements } from './db/answer-offload';
+import type { AnswerRow } from './db/answer-statements';
 import { providerOf, type Db } from './db/client';
 import { databaseUnavailable } from './db/unavailable';
-import { Prisma } from './db/generated/sqlite/client';
 
 /**
  * Group commit for answers (docs/decisions/009). Inserts that arrive while another batch is being
@@ -21,19 +22,7 @@ import { Prisma } from './db/generated/sqlite/client';
  * Nothing here outlives a request: the queue holds only callers that are waiting for their reply.
  */
 
-export interface AnswerRow {
-  id: string;
-  learnerId: string;
-  questionId: string;
-  attempt: number;
-  variant: number;
-  answer: string;
-  score: number;
-  correct: boolean;
-  grading: string;
-  selectedOptionId: string | null;
-  createdAt: Date;
-}
+export type { AnswerRow } from './db/answer-statements';
 
 interface Pending {
   row: AnswerRow;
@@ -44,26 +33,13 @@ interface Pending {
 /** 11 parameters a row: far below SQLite's 32,766 and PostgreSQL's 65,535. */
 const MAX_BATCH = 100;
 
-async function insertRows(db: Db, rows: readonly AnswerRow[]): Promise<Set<string>> {
-  const values = rows.map(
-    (row) =>
-      Prisma.sql`(${row.id}, ${row.learnerId}, ${row.questionId}, ${row.attempt}, ${row.variant}, ${row.answer}, ${row.score}, ${row.correct}, ${row.grading}, ${row.selectedOptionId}, ${row.createdAt})`,
-  );
-  const inserted = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
-    INSERT INTO "Response" ("id", "learnerId", "questionId", "attempt", "variant", "answer", "score", "correct", "grading", "selectedOptionId", "createdAt")
-    VALUES ${Prisma.join(values)}
-    ON CONFLICT ("learnerId", "questionId", "attempt") DO NOTHING
-    RETURNING "id"`);
-  return new Set(inserted.map((row) => row.id));
-}
-
 class AnswerWriter {
   private queue: Pending[] = [];
   private scheduled = false;
   private inFlight = 0;
 
   constructor(
-    private readonly db: Db,
+    private readonly statements: AnswerStatements,
     /** Batches written at once: 1 for SQLite (one writer anyway), a few for a PostgreSQL pool. */
     private readonly maxInFlight: number,
   ) {}
@@ -100,10 +76,7 @@ class AnswerWriter {
 
   private async write(batch: Pending[]): Promise<void> {
     try {
-      const inserted = await insertRows(
-        this.db,
-        batch.map((entry) => entry.row),
-      );
+      const inserted = await this.statements.insert(batch.map((entry) => entry.row));
       for (const entry of batch) entry.resolve(inserted.has(entry.row.id));
       return;
     } catch (error) {
@@ -115,7 +88,7 @@ class AnswerWriter {
     // The statement failed as a whole (nothing was stored): find the bad row(s) one at a time.
     for (const entry of batch) {
       try {
-        entry.resolve((await insertRows(this.db, [entry.row])).has(entry.row.id));
+        entry.resolve((await this.statements.insert([entry.row])).has(entry.row.id));
       } catch (error) {
         entry.reject(error);
       }
@@ -129,7 +102,8 @@ const writers = new WeakMap<Db, AnswerWriter>();
 export function insertAnswer(db: Db, row: AnswerRow): Promise<boolean> {
   let writer = writers.get(db);
   if (!writer) {
-    writer = new AnswerWriter(db, providerOf(db) === 'sqlite' ? 1 : 4);
+    const statements = answerStatementsFor(db);
+    writer = new AnswerWriter(statements, providerOf(db) !== 'sqlite' ? 4 : statements.inWorker ? 2 : 1);
     writers.set(db, writer);
   }
   return writer.insert(row);

@@ -7,6 +7,7 @@ import { serverEnv } from '@/lib/env';
 
 import { type Prisma as PostgresPrisma, PrismaClient as PostgresPrismaClient } from './generated/postgresql/client';
 import { type Prisma as SqlitePrisma, PrismaClient } from './generated/sqlite/client';
+import { offloadAnswerStatements } from './answer-offload';
 import { DurableSqliteAdapterFactory } from './wal-sync';
 
 /**
@@ -103,12 +104,19 @@ export async function createDb(url: string, { poolSize = 10 }: { poolSize?: numb
   throw new Error(`Database URL must start with file: (SQLite) or postgresql:// (PostgreSQL); got "${url}"`);
 }
 
-/** The process's one client, for DATABASE_URL. */
+/** Connections of the answer worker's PostgreSQL pool: 2 group reads and 4 group inserts in flight. */
+export const ANSWER_WORKER_POOL_SIZE = 6;
+
+/** The process's one client, for DATABASE_URL (and, in the server, its answer worker's). */
 export function getDb(): Promise<Db> {
   // async, so a bad environment (serverEnv throws) becomes a rejection like any connect error.
   globalForDb.autodidactDb ??= (async () => {
     const { DATABASE_URL, DATABASE_POOL_SIZE } = serverEnv();
-    return createDb(DATABASE_URL, { poolSize: DATABASE_POOL_SIZE });
+    const db = await createDb(DATABASE_URL, { poolSize: DATABASE_POOL_SIZE });
+    // The answer path's statements get a client of their own on a worker thread (decision 011);
+    // its pool only needs room for the batches the answer reader and writer keep in flight.
+    offloadAnswerStatements(db, DATABASE_URL, Math.min(DATABASE_POOL_SIZE, ANSWER_WORKER_POOL_SIZE));
+    return db;
   })().catch((error: unknown) => {
     globalForDb.autodidactDb = undefined;
     throw error;

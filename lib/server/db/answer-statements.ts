@@ -1,0 +1,109 @@
+import 'server-only';
+
+import type { Db } from './client';
+import { Prisma } from './generated/sqlite/client';
+
+/**
+ * The two statements of the answer path (docs/decisions/009): the group read of sessions with
+ * their learners' responses, and the group insert of answers. Plain functions of a client, so the
+ * same code runs on the app's own client and on the answer worker's (db/answer-worker.ts,
+ * docs/decisions/011). Portable SQL: the same text runs on SQLite and PostgreSQL.
+ */
+
+export interface StoredResponse {
+  questionId: string;
+  attempt: number;
+  correct: boolean;
+  answer: string;
+  grading: string;
+  createdAt: Date;
+}
+
+export interface SessionWithResponses {
+  learnerId: string;
+  expiresAt: Date;
+  /** This caller's own array (callers may append to it). */
+  responses: StoredResponse[];
+}
+
+export interface AnswerRow {
+  id: string;
+  learnerId: string;
+  questionId: string;
+  attempt: number;
+  variant: number;
+  answer: string;
+  score: number;
+  correct: boolean;
+  grading: string;
+  selectedOptionId: string | null;
+  createdAt: Date;
+}
+
+type RawRow = {
+  sessionId: string;
+  learnerId: string;
+  expiresAt: Date | string | number;
+  questionId: string | null;
+  attempt: number | bigint | null;
+  correct: boolean | number | null;
+  answer: string | null;
+  grading: string | null;
+  createdAt: Date | string | number | null;
+};
+
+/** Both adapters return Dates for DateTime columns; anything else (text, epoch ms) is converted. */
+function asDate(value: Date | string | number): Date {
+  return value instanceof Date ? value : new Date(value);
+}
+
+/** The sessions `sessionIds` that exist, each with its learner's responses to `questionIds`. */
+export async function readSessionsWithResponses(
+  db: Db,
+  questionIds: readonly string[],
+  sessionIds: readonly string[],
+): Promise<Map<string, SessionWithResponses>> {
+  // The LEFT JOIN gives a session without responses one row with null response columns.
+  const rows = await db.$queryRaw<RawRow[]>(Prisma.sql`
+    SELECT s."id" AS "sessionId", s."learnerId", s."expiresAt",
+           r."questionId", r."attempt", r."correct", r."answer", r."grading", r."createdAt"
+    FROM "Session" s
+    LEFT JOIN "Response" r
+      ON r."learnerId" = s."learnerId" AND r."questionId" IN (${Prisma.join(questionIds)})
+    WHERE s."id" IN (${Prisma.join(sessionIds)})`);
+  const found = new Map<string, SessionWithResponses>();
+  for (const row of rows) {
+    let session = found.get(row.sessionId);
+    if (!session) {
+      session = { learnerId: row.learnerId, expiresAt: asDate(row.expiresAt), responses: [] };
+      found.set(row.sessionId, session);
+    }
+    if (row.questionId === null) continue; // the LEFT JOIN's row for a learner without responses
+    session.responses.push({
+      questionId: row.questionId,
+      attempt: Number(row.attempt),
+      correct: Boolean(row.correct),
+      answer: row.answer!,
+      grading: row.grading!,
+      createdAt: asDate(row.createdAt!),
+    });
+  }
+  return found;
+}
+
+/**
+ * Inserts `rows` in one statement, one transaction; returns the ids that were stored. A row whose
+ * unique key (learner, question, attempt) already held a row is left out, and so is its id.
+ */
+export async function insertAnswerRows(db: Db, rows: readonly AnswerRow[]): Promise<Set<string>> {
+  const values = rows.map(
+    (row) =>
+      Prisma.sql`(${row.id}, ${row.learnerId}, ${row.questionId}, ${row.attempt}, ${row.variant}, ${row.answer}, ${row.score}, ${row.correct}, ${row.grading}, ${row.selectedOptionId}, ${row.createdAt})`,
+  );
+  const inserted = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
+    INSERT INTO "Response" ("id", "learnerId", "questionId", "attempt", "variant", "answer", "score", "correct", "grading", "selectedOptionId", "createdAt")
+    VALUES ${Prisma.join(values)}
+    ON CONFLICT ("learnerId", "questionId", "attempt") DO NOTHING
+    RETURNING "id"`);
+  return new Set(inserted.map((row) => row.id));
+}
