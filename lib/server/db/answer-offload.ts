@@ -9,7 +9,12 @@ import {
   type SessionWithResponses,
 } from './answer-statements';
 import type { Db } from './client';
-import { reviveError, type AnswerWorkerReply, type AnswerWorkerRequest } from './answer-protocol';
+import {
+  reviveError,
+  type AnswerWorkerData,
+  type AnswerWorkerReply,
+  type AnswerWorkerRequest,
+} from './answer-protocol';
 
 /**
  * Where the answer path's two statements run (docs/decisions/011). Under load the app's event
@@ -51,7 +56,7 @@ function workerGone(reason: string): Error {
 
 type Request = AnswerWorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
-class AnswerWorkerClient implements AnswerStatements {
+export class AnswerWorkerClient implements AnswerStatements {
   readonly inWorker = true;
   private worker: Worker | null = null;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -60,7 +65,15 @@ class AnswerWorkerClient implements AnswerStatements {
   constructor(
     private readonly url: string,
     private readonly poolSize: number,
+    /** Starts the thread; tests replace it to run the TypeScript entry through tsx. */
+    private readonly spawn: (entry: URL, workerData: AnswerWorkerData) => Worker = (entry, workerData) =>
+      new Worker(entry, { workerData }),
   ) {}
+
+  /** Stops the thread; requests in flight fail as when it dies. */
+  async close(): Promise<void> {
+    await this.worker?.terminate();
+  }
 
   read(questionIds: readonly string[], sessionIds: readonly string[]): Promise<Map<string, SessionWithResponses>> {
     return this.call({ kind: 'read', questionIds, sessionIds }) as Promise<Map<string, SessionWithResponses>>;
@@ -77,14 +90,15 @@ class AnswerWorkerClient implements AnswerStatements {
       // Held only while a reply is owed: an idle worker never keeps a script's process alive.
       if (this.pending.size === 0) worker.ref();
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ ...request, id } as AnswerWorkerRequest);
+      worker.postMessage({ ...request, id });
     });
   }
 
   private start(): Worker {
-    // A URL next to this module: Next's bundler emits the worker as its own entry.
-    const worker = new Worker(new URL('./answer-worker.ts', import.meta.url), {
-      workerData: { url: this.url, poolSize: this.poolSize },
+    // A URL next to this module, written out here: Next's bundler emits the worker as its own entry.
+    const worker = this.spawn(new URL('./answer-worker.ts', import.meta.url), {
+      url: this.url,
+      poolSize: this.poolSize,
     });
     worker.unref();
     worker.on('message', (reply: AnswerWorkerReply) => {

@@ -49,7 +49,7 @@ export function serializeError(error: unknown, depth = 0): SerializedError {
   const cause = record.cause ?? record.originalError;
   return {
     name: typeof record.name === 'string' ? record.name : 'Error',
-    message: typeof record.message === 'string' ? record.message : String(error),
+    message: typeof record.message === 'string' ? record.message : 'unknown error',
     stack: typeof record.stack === 'string' ? record.stack : undefined,
     fields,
     cause: cause !== undefined && depth < MAX_DEPTH ? serializeError(cause, depth + 1) : undefined,

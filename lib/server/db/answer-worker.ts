@@ -11,7 +11,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 
 import { insertAnswerRows, readSessionsWithResponses } from './answer-statements';
 import { createDb } from './client';
-import { serializeError, type AnswerWorkerReply, type AnswerWorkerRequest, type AnswerWorkerData } from './answer-protocol';
+import {
+  serializeError,
+  type AnswerWorkerReply,
+  type AnswerWorkerRequest,
+  type AnswerWorkerData,
+} from './answer-protocol';
 
 const port = parentPort;
 if (!port) throw new Error('answer-worker.ts runs only as a worker thread (see db/answer-offload.ts)');
@@ -26,7 +31,11 @@ async function handle(request: AnswerWorkerRequest): Promise<AnswerWorkerReply> 
   try {
     const db = await database;
     if (request.kind === 'read') {
-      return { id: request.id, ok: true, value: await readSessionsWithResponses(db, request.questionIds, request.sessionIds) };
+      return {
+        id: request.id,
+        ok: true,
+        value: await readSessionsWithResponses(db, request.questionIds, request.sessionIds),
+      };
     }
     return { id: request.id, ok: true, value: await insertAnswerRows(db, request.rows) };
   } catch (error) {

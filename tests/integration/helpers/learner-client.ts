@@ -18,6 +18,7 @@ export const BASE = 'http://localhost:3131';
 
 export interface Learner {
   cookie: string;
+  sessionId: string;
   learnerId: string;
   state: LessonState;
 }
@@ -43,7 +44,7 @@ export async function newLearner(db: Db): Promise<Learner> {
   const cookie = cookieFrom(response);
   const sessionId = await sessionIdFrom(new Request(BASE, { headers: { cookie } }));
   const session = await db.session.findUniqueOrThrow({ where: { id: sessionId! } });
-  return { cookie, learnerId: session.learnerId, state: (await response.json()) as LessonState };
+  return { cookie, sessionId: session.id, learnerId: session.learnerId, state: (await response.json()) as LessonState };
 }
 
 export function post(path: string, body: unknown, cookie?: string, headers: Record<string, string> = {}): Request {
