@@ -15,13 +15,15 @@ import type { TestDatabase } from './helpers/test-database';
 // The answer worker (docs/decisions/011) as the server runs it: a real thread with its own client
 // on the test's database. Outside Next's bundle its TypeScript entry runs through tsx, with the
 // react-server condition that the bundle gives `server-only`.
-function spawnThroughTsx(entry: URL, workerData: AnswerWorkerData): Worker {
+const ENTRY = new URL('../../lib/server/db/answer-worker.ts', import.meta.url);
+
+function spawnThroughTsx(workerData: AnswerWorkerData): Worker {
   const bootstrap = `
     const { workerData } = require('node:worker_threads');
     import('tsx/esm/api').then(({ register }) => { register(); return import(workerData.entry); });`;
   return new Worker(bootstrap, {
     eval: true,
-    workerData: { ...workerData, entry: entry.href },
+    workerData: { ...workerData, entry: ENTRY.href },
     execArgv: ['--conditions=react-server'],
   });
 }

@@ -54,6 +54,15 @@ function workerGone(reason: string): Error {
   return Object.assign(new Error(`Server has closed the connection: the answer worker ${reason}`), { code: 'P1017' });
 }
 
+/**
+ * Next's bundler recognises this exact form, `new Worker(new URL('./file.ts', import.meta.url))`,
+ * and builds the file as the worker's own entry; any other form ships the TypeScript source as
+ * an asset, which Node cannot run.
+ */
+function spawnAnswerWorker(workerData: AnswerWorkerData): Worker {
+  return new Worker(new URL('./answer-worker.ts', import.meta.url), { workerData });
+}
+
 type Request = AnswerWorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 export class AnswerWorkerClient implements AnswerStatements {
@@ -66,8 +75,7 @@ export class AnswerWorkerClient implements AnswerStatements {
     private readonly url: string,
     private readonly poolSize: number,
     /** Starts the thread; tests replace it to run the TypeScript entry through tsx. */
-    private readonly spawn: (entry: URL, workerData: AnswerWorkerData) => Worker = (entry, workerData) =>
-      new Worker(entry, { workerData }),
+    private readonly spawn: (workerData: AnswerWorkerData) => Worker = spawnAnswerWorker,
   ) {}
 
   /** Stops the thread; requests in flight fail as when it dies. */
@@ -95,11 +103,7 @@ export class AnswerWorkerClient implements AnswerStatements {
   }
 
   private start(): Worker {
-    // A URL next to this module, written out here: Next's bundler emits the worker as its own entry.
-    const worker = this.spawn(new URL('./answer-worker.ts', import.meta.url), {
-      url: this.url,
-      poolSize: this.poolSize,
-    });
+    const worker = this.spawn({ url: this.url, poolSize: this.poolSize });
     worker.unref();
     worker.on('message', (reply: AnswerWorkerReply) => {
       const waiting = this.pending.get(reply.id);
