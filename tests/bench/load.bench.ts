@@ -285,6 +285,10 @@ function summarise(label: string, phase: PhaseResult): Record<string, number | s
     ceiling_p99_ms: +ceil.p99.toFixed(2),
     ceiling_non2xx: sum(phase.ceiling, 'non2xx'),
     rps_ratio: +(real.rps / ceil.rps).toFixed(3),
+    // Each round against the ceiling round run just before it: on a machine whose speed drifts
+    // between rounds (the ceiling alone has moved by 1.5x within one run here), the median of
+    // these pairs is steadier than the ratio of the two medians. Both are printed.
+    rps_ratio_paired: +median(phase.real.map((f, round) => f.rps / phase.ceiling[round]!.rps)).toFixed(3),
     p99_ratio: +(real.p99 / ceil.p99).toFixed(3),
   };
 }
@@ -366,6 +370,7 @@ async function main(): Promise<void> {
       'req/s': row.rps,
       'ceiling req/s': row.ceiling_rps,
       'req/s ratio': row.rps_ratio,
+      'paired ratio': row.rps_ratio_paired,
       'p50 ms': row.p50_ms,
       'p95 ms': row.p95_ms,
       'p99 ms': row.p99_ms,
