@@ -14,6 +14,11 @@ const envSchema = z
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     /**
+     * `0` runs the answer path's database statements on the event loop instead of on the answer
+     * worker thread (docs/decisions/011): for diagnosis and A/B measurements.
+     */
+    AUTODIDACT_ANSWER_WORKER: z.enum(['0', '1'], { message: 'must be 0 or 1' }).default('1'),
+    /**
      * Seals the session cookie (iron-session). Optional with SQLite: the server then generates
      * one and keeps it in the database folder (see lib/server/secret.ts).
      */

@@ -122,6 +122,90 @@ function report(result: CaseResult): boolean {
   return result.max_rel_err <= REL_TOLERANCE;
 }
 
+// ---- The design's own floor: a stripped flat tape ----
+
+const STRIPPED_MUL = 1;
+const STRIPPED_ADD = 2;
+const STRIPPED_TANH = 3;
+
+/**
+ * Not the engine: the smallest tape of the design issue #3 prescribes (typed arrays of op codes,
+ * parent indices, values and adjoints, creation order = topological order), with none of the
+ * engine's range checks, op table, constants, names, stale-handle guards or other ops. Cases 1
+ * and 2 also time it, so that each run shows how far the engine is from the design's floor on
+ * the machine at hand, apart from how far the design is from the closed-form baseline.
+ */
+class StrippedTape {
+  length = 0;
+  readonly ops: Uint8Array;
+  readonly parentA: Int32Array;
+  readonly parentB: Int32Array;
+  readonly values: Float64Array;
+  readonly adjoints: Float64Array;
+
+  constructor(capacity: number) {
+    this.ops = new Uint8Array(capacity);
+    this.parentA = new Int32Array(capacity);
+    this.parentB = new Int32Array(capacity);
+    this.values = new Float64Array(capacity);
+    this.adjoints = new Float64Array(capacity);
+  }
+
+  private push(op: number, a: number, b: number, value: number): number {
+    const index = this.length++;
+    this.ops[index] = op;
+    this.parentA[index] = a;
+    this.parentB[index] = b;
+    this.values[index] = value;
+    return index;
+  }
+
+  input(value: number): number {
+    return this.push(0, -1, -1, value);
+  }
+  mul(a: number, b: number): number {
+    return this.push(STRIPPED_MUL, a, b, this.values[a]! * this.values[b]!);
+  }
+  add(a: number, b: number): number {
+    return this.push(STRIPPED_ADD, a, b, this.values[a]! + this.values[b]!);
+  }
+  tanh(a: number): number {
+    return this.push(STRIPPED_TANH, a, -1, Math.tanh(this.values[a]!));
+  }
+
+  backward(output: number): Float64Array {
+    const { ops, parentA, parentB, values, adjoints } = this;
+    adjoints.fill(0, 0, output + 1);
+    adjoints[output] = 1;
+    for (let i = output; i >= 0; i--) {
+      const g = adjoints[i]!;
+      const op = ops[i]!;
+      if (g === 0 || op === 0) continue;
+      const a = parentA[i]!;
+      const b = parentB[i]!;
+      if (op === STRIPPED_MUL) {
+        adjoints[a]! += g * values[b]!;
+        adjoints[b]! += g * values[a]!;
+      } else if (op === STRIPPED_ADD) {
+        adjoints[a]! += g;
+        adjoints[b]! += g;
+      } else {
+        const t = values[i]!;
+        adjoints[a]! += g * (1 - t * t);
+      }
+    }
+    return adjoints;
+  }
+}
+
+function strippedFigures(stripped: () => void, baseline: () => void, runs: number): Record<string, number> {
+  const timing = timePair(stripped, baseline, 2, runs);
+  return {
+    stripped_tape_ms: round(timing.engineMs),
+    stripped_tape_ratio: round(timing.engineMs / timing.baselineMs, 2),
+  };
+}
+
 // ---- Case 1: residual tanh chain y <- y + tanh(w_i * y), gradient w.r.t. every w_i and y0 ----
 
 function residualTanhChain(): CaseResult {
@@ -175,6 +259,23 @@ function residualTanhChain(): CaseResult {
   const timing = timePair(engine, baseline, 2, 7);
   const { engineMs, baselineMs } = timing;
   const engineGradW = Float64Array.from(weightNodes, (node) => engineGrads[node]!);
+
+  const stripped = new StrippedTape(4 * steps + 16);
+  const strippedInput = stripped.input(y0);
+  const strippedWeights = Int32Array.from(weights, (w) => stripped.input(w));
+  const strippedKept = stripped.length;
+  let strippedGrads: Float64Array = new Float64Array(0);
+  const strippedRun = (): void => {
+    stripped.length = strippedKept;
+    let y = strippedInput;
+    for (let i = 0; i < steps; i++) y = stripped.add(y, stripped.tanh(stripped.mul(strippedWeights[i]!, y)));
+    strippedGrads = stripped.backward(y);
+  };
+  const reference = strippedFigures(strippedRun, baseline, 7);
+  const strippedErr = maxRelError(
+    Float64Array.from(strippedWeights, (node) => strippedGrads[node]!),
+    baseGradW,
+  );
   const maxErr = Math.max(maxRelError(engineGradW, baseGradW), relError(engineGrads[input]!, baseGradY0));
   return {
     case: 'residual-tanh-chain-1e6-ops',
@@ -182,7 +283,8 @@ function residualTanhChain(): CaseResult {
     baseline_ms: round(baselineMs),
     ratio: round(engineMs / baselineMs, 2),
     cpu_ratio: cpuRatio(timing),
-    max_rel_err: maxErr,
+    max_rel_err: Math.max(maxErr, strippedErr),
+    ...reference,
     steps,
     ops: 3 * steps,
     note: '1e6 ops = 333,334 steps y <- y + tanh(w*y) of 3 tape ops each; the baseline runs the same steps',
@@ -234,6 +336,27 @@ function affineChain(): CaseResult {
 
   const timing = timePair(engine, baseline, 2, 9);
   const { engineMs, baselineMs } = timing;
+
+  const stripped = new StrippedTape(4 * steps + 16);
+  const strippedInput = stripped.input(y0);
+  const strippedScales = Int32Array.from(scales, (a) => stripped.input(a));
+  const strippedShifts = Int32Array.from(shifts, (b) => stripped.input(b));
+  const strippedKept = stripped.length;
+  let strippedGrads: Float64Array = new Float64Array(0);
+  const strippedRun = (): void => {
+    stripped.length = strippedKept;
+    let y = strippedInput;
+    for (let i = 0; i < steps; i++) y = stripped.add(stripped.mul(strippedScales[i]!, y), strippedShifts[i]!);
+    strippedGrads = stripped.backward(y);
+  };
+  const reference = strippedFigures(strippedRun, baseline, 9);
+  const strippedResult = new Float64Array(2 * steps);
+  for (let i = 0; i < steps; i++) {
+    strippedResult[2 * i] = strippedGrads[strippedScales[i]!]!;
+    strippedResult[2 * i + 1] = strippedGrads[strippedShifts[i]!]!;
+  }
+  const strippedErr = maxRelError(strippedResult, baseGrads.subarray(0, 2 * steps));
+
   const engineResult = new Float64Array(2 * steps + 2);
   for (let i = 0; i < steps; i++) {
     engineResult[2 * i] = engineGrads[scaleNodes[i]!]!;
@@ -247,7 +370,8 @@ function affineChain(): CaseResult {
     baseline_ms: round(baselineMs),
     ratio: round(engineMs / baselineMs, 2),
     cpu_ratio: cpuRatio(timing),
-    max_rel_err: maxRelError(engineResult, baseGrads),
+    max_rel_err: Math.max(maxRelError(engineResult, baseGrads), strippedErr),
+    ...reference,
     steps,
     mul_add_ops: 2 * steps,
     nodes: tape.size,

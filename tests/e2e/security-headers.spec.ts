@@ -61,8 +61,14 @@ for (const path of PAGES) {
         return [...document.fonts].filter((font) => font.family.includes('KaTeX') && font.status === 'loaded').length;
       });
       expect(fontsLoaded).toBeGreaterThan(0);
-      // Hydrated: a client widget responds, which needs the inline RSC scripts to have run.
-      await page.locator('[data-quiz="knowledge-check"]').getByRole('radio').first().check();
+      // Hydrated: a client widget responds, which needs the inline RSC scripts to have run. The
+      // learner's options arrive after hydration and may re-render the group under a first click
+      // on a slow machine, so the click is retried until it holds.
+      const radio = page.locator('[data-quiz="knowledge-check"]').getByRole('radio').first();
+      await expect(async () => {
+        await radio.check({ timeout: 2000 });
+        await expect(radio).toBeChecked({ timeout: 1000 });
+      }).toPass({ timeout: 20_000 });
     }
     expect(await watch.violations()).toEqual([]);
     expect(watch.console).toEqual([]);

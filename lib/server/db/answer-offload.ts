@@ -138,12 +138,12 @@ const globalForOffload = globalThis as unknown as { autodidactAnswerStatements?:
 const offloaded = (globalForOffload.autodidactAnswerStatements ??= new WeakMap<Db, AnswerStatements>());
 
 /**
- * Runs `db`'s answer statements on a worker thread with its own client for `url`. Only for the
- * bundled server (NEXT_RUNTIME is set there), where the worker's entry is built; elsewhere, and
- * with AUTODIDACT_ANSWER_WORKER=0, they stay on the calling thread.
+ * Runs `db`'s answer statements on a worker thread with its own client for `url`. Only in the
+ * bundled server (NEXT_RUNTIME is set there), where the worker's entry is built; in scripts and
+ * tests that run the sources directly they stay on the calling thread.
  */
 export function offloadAnswerStatements(db: Db, url: string, poolSize: number): void {
-  if (process.env.AUTODIDACT_ANSWER_WORKER === '0' || !process.env.NEXT_RUNTIME) return;
+  if (!process.env.NEXT_RUNTIME) return;
   offloaded.set(db, new AnswerWorkerClient(url, poolSize));
 }
 

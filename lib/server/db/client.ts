@@ -111,11 +111,13 @@ export const ANSWER_WORKER_POOL_SIZE = 6;
 export function getDb(): Promise<Db> {
   // async, so a bad environment (serverEnv throws) becomes a rejection like any connect error.
   globalForDb.autodidactDb ??= (async () => {
-    const { DATABASE_URL, DATABASE_POOL_SIZE } = serverEnv();
+    const { DATABASE_URL, DATABASE_POOL_SIZE, AUTODIDACT_ANSWER_WORKER } = serverEnv();
     const db = await createDb(DATABASE_URL, { poolSize: DATABASE_POOL_SIZE });
     // The answer path's statements get a client of their own on a worker thread (decision 011);
     // its pool only needs room for the batches the answer reader and writer keep in flight.
-    offloadAnswerStatements(db, DATABASE_URL, Math.min(DATABASE_POOL_SIZE, ANSWER_WORKER_POOL_SIZE));
+    if (AUTODIDACT_ANSWER_WORKER === '1') {
+      offloadAnswerStatements(db, DATABASE_URL, Math.min(DATABASE_POOL_SIZE, ANSWER_WORKER_POOL_SIZE));
+    }
     return db;
   })().catch((error: unknown) => {
     globalForDb.autodidactDb = undefined;
