@@ -63,7 +63,8 @@ function spawnAnswerWorker(workerData: AnswerWorkerData): Worker {
   return new Worker(new URL('./answer-worker.ts', import.meta.url), { workerData });
 }
 
-type Request = AnswerWorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+/** A request as callers build it; call() adds the id. */
+type WorkerCall = AnswerWorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 export class AnswerWorkerClient implements AnswerStatements {
   readonly inWorker = true;
@@ -91,7 +92,7 @@ export class AnswerWorkerClient implements AnswerStatements {
     return this.call({ kind: 'insert', rows }) as Promise<Set<string>>;
   }
 
-  private call(request: Request): Promise<unknown> {
+  private call(request: WorkerCall): Promise<unknown> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
