@@ -105,7 +105,7 @@ export async function createDb(url: string, { poolSize = 10 }: { poolSize?: numb
 }
 
 /** Connections of the answer worker's PostgreSQL pool: 2 group reads and 4 group inserts in flight. */
-export const ANSWER_WORKER_POOL_SIZE = 6;
+const ANSWER_WORKER_POOL_SIZE = 6;
 
 /** The process's one client, for DATABASE_URL (and, in the server, its answer worker's). */
 export function getDb(): Promise<Db> {
