@@ -7,6 +7,8 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 
+import { scrollToKnowledgeCheck } from './knowledge-check';
+
 const LESSON = '/lessons/chain-rule-computational-graphs';
 const PORT = process.env.E2E_PORT ?? '3100';
 // The e2e server's database (playwright.config.ts); the server writes the setup token beside
@@ -72,6 +74,7 @@ test('from setup token to a class dashboard with a real learner', async ({ page:
   const learnerContext = await browser.newContext();
   const learner = await learnerContext.newPage();
   await learner.goto(LESSON);
+  await scrollToKnowledgeCheck(learner);
   await learner.getByLabel('Display name (optional)').fill('Lin');
   await learner.getByRole('button', { name: 'Save name' }).click();
   await learner.getByLabel('Class join code').fill(joinCode.toLowerCase());

@@ -5,6 +5,8 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import ts from 'typescript';
 
+import { scrollToKnowledgeCheck } from './knowledge-check';
+
 const LESSON = '/lessons/chain-rule-computational-graphs';
 const STATE = '/api/lessons/chain-rule-computational-graphs/state';
 
@@ -59,6 +61,7 @@ async function givens(question: Locator): Promise<Record<string, number>> {
 
 async function loaded(page: Page) {
   await page.goto(LESSON);
+  await scrollToKnowledgeCheck(page);
   await expect(page.locator('[data-quiz="knowledge-check"]').getByRole('radio')).toHaveCount(9, { timeout: 20_000 });
 }
 
@@ -86,6 +89,23 @@ test('nothing the page or the API sends before answering contains a key, explana
       `${name} leaks`,
     ).toEqual([]);
   }
+});
+
+test("the quiz renders the learner's options once it comes near the viewport, not at load", async ({ page }) => {
+  const state = page.waitForResponse((response) => /\/api\/lessons\/[^/]+\/state$/.test(response.url()));
+  await page.goto(LESSON);
+  expect((await state).ok()).toBe(true);
+  await page.waitForLoadState('networkidle');
+  // The state is here and the page has hydrated, but the knowledge check is far below the first
+  // screen: its forms still hold their skeletons.
+  const check = page.locator('[data-quiz="knowledge-check"]');
+  const forms = await check.locator('form').count();
+  expect(forms).toBeGreaterThan(0);
+  await expect(check.locator('form[aria-busy="true"]')).toHaveCount(forms);
+  await expect(check.getByRole('radio')).toHaveCount(0);
+  await scrollToKnowledgeCheck(page);
+  await expect(check.getByRole('radio')).toHaveCount(9);
+  await expect(check.locator('form[aria-busy="true"]')).toHaveCount(0);
 });
 
 test('a learner answers the knowledge check, sees feedback, reloads and finds their progress', async ({ page }) => {
@@ -135,6 +155,7 @@ test('a learner answers the knowledge check, sees feedback, reloads and finds th
   );
 
   await page.reload();
+  await scrollToKnowledgeCheck(page);
   await expect(check.getByRole('radio')).toHaveCount(9);
   await expect(first.getByRole('status')).toContainText('Solved on attempt 1.');
   await expect(second.getByRole('status')).toContainText('Attempt 2 of 2.');

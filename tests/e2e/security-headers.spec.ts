@@ -3,6 +3,8 @@
 // something the page needs (KaTeX's fonts, a widget's script) is blocked for real users.
 import { expect, type Page, test } from '@playwright/test';
 
+import { scrollToKnowledgeCheck } from './knowledge-check';
+
 const PAGES = ['/', '/lessons/chain-rule-computational-graphs'];
 
 interface Violation {
@@ -64,6 +66,7 @@ for (const path of PAGES) {
       // Hydrated: a client widget responds, which needs the inline RSC scripts to have run. The
       // learner's options arrive after hydration and may re-render the group under a first click
       // on a slow machine, so the click is retried until it holds.
+      await scrollToKnowledgeCheck(page);
       const radio = page.locator('[data-quiz="knowledge-check"]').getByRole('radio').first();
       await expect(async () => {
         await radio.check({ timeout: 2000 });

@@ -3,6 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 
 import { loadLessonState } from '@/app/_components/progress/session-client';
+import { useNearViewport } from '@/app/_components/useNearViewport';
 import type { MasteryView } from '@/lib/quiz/mastery';
 import type { QuestionView } from '@/lib/quiz/views';
 import type { LearnerView, LessonState, SubmissionOutcome } from '@/lib/server/quiz-service';
@@ -15,6 +16,13 @@ import styles from './quiz.module.css';
  * in localStorage until the server has stored them, so a lost connection (or a closed tab)
  * never loses a submitted answer: the question shows it as pending and it is re-sent, which
  * is safe because the server stores each (question, attempt) once.
+ *
+ * The quiz wakes when it comes near the viewport (within a screen and a half, as the widgets
+ * do), not at load: the knowledge check sits at the end of a long lesson, and rendering every
+ * learner's options there (the skeletons replaced, the whole section laid out again) was one of
+ * the long tasks of the lesson's load (docs/decisions/004, fifth-session update). The state
+ * request itself still starts at load (the section tracker shares it), so waking costs no wait;
+ * answers still waiting on this device wake it at once.
  */
 
 export interface PendingSubmission {
@@ -184,7 +192,14 @@ export function QuizProvider({ lessonSlug, children }: { lessonSlug: string; chi
     for (const submission of readStored(lessonSlug)) void sendRef.current(submission);
   }, [lessonSlug]);
 
+  // Zero-height marker before the quiz's sections: what the proximity observer watches. Answers
+  // waiting on this device to be sent wake the quiz at once: they are re-sent after the load.
+  const marker = useRef<HTMLDivElement>(null);
+  const hasUnsent = useCallback(() => readStored(lessonSlug).length > 0, [lessonSlug]);
+  const near = useNearViewport(marker, { now: hasUnsent });
+
   useEffect(() => {
+    if (!near) return;
     let active = true;
     void load(false).then((state) => {
       if (!active || !state) return;
@@ -202,7 +217,7 @@ export function QuizProvider({ lessonSlug, children }: { lessonSlug: string; chi
       window.removeEventListener('online', retryNow);
       for (const { timer } of timers.values()) clearTimeout(timer);
     };
-  }, [lessonSlug, load, forget, retryNow]);
+  }, [near, lessonSlug, load, forget, retryNow]);
 
   const value = useMemo<QuizContextValue>(
     () => ({
@@ -224,6 +239,7 @@ export function QuizProvider({ lessonSlug, children }: { lessonSlug: string; chi
   );
   return (
     <QuizContext.Provider value={value}>
+      <div ref={marker} aria-hidden="true" />
       {status === 'error' ? (
         <div role="alert" className={styles.loadError}>
           <p>Your quiz could not be loaded: the server did not answer.</p>
