@@ -3,7 +3,7 @@ import type { MDXComponents } from 'mdx/types';
 import { BeforeAfter, Column } from '@/app/_components/lesson/BeforeAfter';
 import { Callout } from '@/app/_components/lesson/Callout';
 import { ChainOfInfluence } from '@/app/_components/lesson/ChainOfInfluence';
-import { KatexHtml } from '@/app/_components/lesson/KatexHtml';
+import { Formula } from '@/app/_components/lesson/Formula';
 import { KnowledgeCheck } from '@/app/_components/lesson/KnowledgeCheck';
 import { NeuronGraphDiagram } from '@/app/_components/lesson/NeuronGraphDiagram';
 import { BackwardStepsWidget } from '@/app/_components/widgets/backward-steps/BackwardStepsWidget';
@@ -39,7 +39,7 @@ const lessonComponents = {
   Callout,
   ChainOfInfluence,
   Column,
-  KatexHtml,
+  Formula,
   NeuronGraphDiagram,
 } satisfies MDXComponents;
 

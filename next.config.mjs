@@ -27,13 +27,8 @@ const withMDX = createMDX({
       // An absolute path: the MDX loader resolves plugin names from a folder other than the root.
       fileURLToPath(new URL('./lib/mdx/remark-heading-ids.mjs', import.meta.url)),
     ],
-    // KaTeX at build time, each formula kept as one HTML string (lib/mdx/rehype-katex-html.mjs).
-    rehypePlugins: [
-      [
-        fileURLToPath(new URL('./lib/mdx/rehype-katex-html.mjs', import.meta.url)),
-        { strict: true, output: 'htmlAndMathml' },
-      ],
-    ],
+    // KaTeX checks every formula at build time; the server typesets it (lib/mdx/rehype-katex-html.mjs).
+    rehypePlugins: [fileURLToPath(new URL('./lib/mdx/rehype-katex-html.mjs', import.meta.url))],
   },
 });
 

@@ -1,5 +1,3 @@
-import Link from 'next/link';
-
 import { listLessons } from '@/lib/server/lessons';
 
 export default async function CourseIndexPage() {
@@ -15,7 +13,9 @@ export default async function CourseIndexPage() {
         {lessons.map(({ slug, frontmatter }) => (
           <li key={slug} className="lesson-card">
             <h3>
-              <Link href={`/lessons/${slug}`}>{frontmatter.title}</Link>
+              {/* A plain link, not next/link: a lesson's formulas are typeset on the server only,
+                  so a lesson is always loaded as a whole page (app/_components/lesson/Formula.tsx). */}
+              <a href={`/lessons/${slug}`}>{frontmatter.title}</a>
             </h3>
             <p>{frontmatter.summary}</p>
             <p className="meta">About {frontmatter.minutes} minutes</p>

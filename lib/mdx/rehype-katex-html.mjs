@@ -1,15 +1,13 @@
-// Typesets remark-math's math with KaTeX at build time, like rehype-katex, but keeps each
-// formula's markup as one HTML string: the math becomes `<KatexHtml className="katex"
-// html="…" />` (mdx-components.tsx), a server component that emits the string with
-// dangerouslySetInnerHTML. rehype-katex splices KaTeX's output in as hast, which MDX turns
-// into React elements: hundreds of JSX nodes per formula, all serialised into the page's RSC
-// payload and walked one by one during hydration. As one string, a formula is one element in
-// the payload, and React hydrates it without visiting its children (docs/decisions/004,
-// update). The DOM is the same: the component renders KaTeX's outer span itself.
-// Options are KaTeX's (strict, output…). Bad TeX throws, which fails the build.
-import katex from 'katex';
-
-const OUTER_SPAN = /^<span class="([^"]+)">([\s\S]*)<\/span>$/;
+// Checks remark-math's math with KaTeX at build time (bad TeX fails the build) and turns each
+// formula into `<Formula className="katex" tex="…" mode="inline" />` (mdx-components.tsx), a
+// client component that typesets on the server only (lib/mdx/katex-typeset.mjs). The page's RSC
+// payload then carries each formula's TeX, a few bytes, instead of its markup: as an HTML string
+// it travelled twice, once in the HTML and once in the payload (186 kB of a 345 kB payload;
+// docs/decisions/004, fifth-session update). rehype-katex, before that, spliced KaTeX's output
+// in as hast: hundreds of JSX nodes per formula, all in the payload and walked by hydration.
+// It takes no options: the KaTeX options are the lesson's (KATEX_OPTIONS), which Formula uses
+// too, so what the build checks is what the server renders.
+import { typesetFormula } from './katex-typeset.mjs';
 
 /** @param {any} node @returns {string} */
 function textOf(node) {
@@ -25,8 +23,7 @@ function walk(parent, visit) {
   }
 }
 
-/** @param {Record<string, unknown>} [options] */
-export default function rehypeKatexHtml(options = {}) {
+export default function rehypeKatexHtml() {
   /** @param {any} tree @param {any} file */
   return (tree, file) => {
     walk(tree, (node, parent) => {
@@ -41,21 +38,20 @@ export default function rehypeKatexHtml(options = {}) {
       const block = node.tagName === 'pre';
       const displayMode = block || classes.includes('math-display');
       const tex = textOf(code);
-      let html;
+      let className = '';
       try {
-        html = katex.renderToString(tex, { ...options, displayMode, throwOnError: true });
+        ({ className } = typesetFormula(tex, displayMode));
       } catch (error) {
         const where = `${file.path ?? 'lesson'}:${node.position?.start.line ?? '?'}`;
         file.fail(`${where}: KaTeX cannot typeset ${JSON.stringify(tex)}: ${String(error)}`, node);
       }
-      const match = OUTER_SPAN.exec(html);
-      if (!match) file.fail(`KaTeX output without one outer span: ${html.slice(0, 80)}`, node);
       const replacement = {
         type: block ? 'mdxJsxFlowElement' : 'mdxJsxTextElement',
-        name: 'KatexHtml',
+        name: 'Formula',
         attributes: [
-          { type: 'mdxJsxAttribute', name: 'className', value: match[1] },
-          { type: 'mdxJsxAttribute', name: 'html', value: match[2] },
+          { type: 'mdxJsxAttribute', name: 'className', value: className },
+          { type: 'mdxJsxAttribute', name: 'tex', value: tex },
+          { type: 'mdxJsxAttribute', name: 'mode', value: displayMode ? 'display' : 'inline' },
         ],
         children: [],
       };

@@ -6,13 +6,20 @@ import rehypeKatex from 'rehype-katex';
 import remarkMath from 'remark-math';
 import { describe, expect, it } from 'vitest';
 
+import { typesetFormula } from './katex-typeset.mjs';
 import rehypeKatexHtml from './rehype-katex-html.mjs';
 
 const OPTIONS = { strict: true, output: 'htmlAndMathml' } as const;
 
-/** The same component as app/_components/lesson/KatexHtml.tsx (a .tsx server file is not imported here). */
-function KatexHtml({ className, html }: { className: string; html: string }) {
-  return createElement('span', { className, dangerouslySetInnerHTML: { __html: html } });
+/**
+ * What app/_components/lesson/Formula.tsx renders on the server (a .tsx client file is not
+ * imported here): KaTeX's outer span with the markup typeset from the TeX.
+ */
+function Formula({ className, tex, mode }: { className: string; tex: string; mode: 'display' | 'inline' }) {
+  return createElement('span', {
+    className,
+    dangerouslySetInnerHTML: { __html: typesetFormula(tex, mode === 'display').html },
+  });
 }
 
 function Box({ children }: { children?: React.ReactNode }) {
@@ -23,13 +30,14 @@ async function render(source: string, rehypePlugin: unknown): Promise<{ html: st
   const compiled = await compile(source, {
     outputFormat: 'function-body',
     remarkPlugins: [remarkMath],
+    // rehype-katex takes the options; rehype-katex-html always uses the lesson's (KATEX_OPTIONS).
     rehypePlugins: [[rehypePlugin as never, OPTIONS]],
   });
   const { default: Content } = (await run(compiled, { ...jsxRuntime, baseUrl: import.meta.url })) as {
     default: ComponentType<{ components?: Record<string, unknown> }>;
   };
   return {
-    html: renderToStaticMarkup(createElement(Content, { components: { KatexHtml, Box } })),
+    html: renderToStaticMarkup(createElement(Content, { components: { Formula, Box } })),
     code: String(compiled),
   };
 }
@@ -60,11 +68,23 @@ describe('rehype-katex-html', () => {
     expect(ours.html).toContain('katex-display');
   });
 
-  it('emits one element per formula, not KaTeX element trees', async () => {
+  it('emits one element per formula, holding its TeX rather than its markup', async () => {
     const { code } = await render(SOURCE, rehypeKatexHtml);
-    expect(code.match(/_jsx\(KatexHtml/g)).toHaveLength(4);
-    // The spans inside a formula are in its html string, not compiled into JSX calls.
-    expect(code).not.toMatch(/className: "katex-html"/);
+    expect(code.match(/_jsx\(Formula/g)).toHaveLength(4);
+    expect(code).toContain('tex: "a^2"');
+    expect(code).toContain('mode: "display"');
+    // Neither KaTeX's element tree nor its markup is in the compiled lesson (so not in the RSC payload).
+    expect(code).not.toContain('katex-html');
+    expect(code).not.toContain('<math');
+  });
+
+  it('typesets with the lesson options: strict TeX, MathML beside the HTML', () => {
+    const { className, html } = typesetFormula('x^2', false);
+    expect(className).toBe('katex');
+    expect(html).toContain('<math');
+    expect(html).toContain('class="katex-html"');
+    expect(typesetFormula('x^2', true).className).toBe('katex-display');
+    expect(() => typesetFormula('\\foo', false)).toThrow();
   });
 
   it('fails the build on bad TeX', async () => {

@@ -33,6 +33,39 @@ test('the lesson renders KaTeX, a working table of contents and the knowledge ch
   await expect(check.getByRole('radio')).toHaveCount(9);
 });
 
+test('every formula keeps its typeset markup after the router shows the lesson again', async ({ page }) => {
+  // The RSC payload carries each formula's TeX only; the markup comes from the server's HTML
+  // (app/_components/lesson/Formula.tsx). Count formulas that have it, and any that are empty.
+  const formulas = () =>
+    page.evaluate(() => {
+      // The lesson's own formulas; widgets typeset their labels themselves, without MathML.
+      const all = [...document.querySelectorAll('.lesson .katex')].filter(
+        (element) => !element.closest('[data-widget]'),
+      );
+      return { total: all.length, empty: all.filter((element) => element.querySelector('math') === null).length };
+    });
+  await page.goto(LESSON);
+  const first = await formulas();
+  expect(first.total).toBeGreaterThan(100);
+  expect(first.empty).toBe(0);
+
+  // Away with a client-side navigation, then back: the router renders the lesson from its cache.
+  await page.locator('header').getByRole('link', { name: 'Autodidact' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goBack();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('The chain rule and computational graphs');
+  expect(await formulas()).toEqual(first);
+
+  // Into the lesson by the client router from a page that never held it: loaded whole instead.
+  await page.goto('/');
+  await page.evaluate(
+    (href) => (window as unknown as { next: { router: { push(href: string): void } } }).next.router.push(href),
+    LESSON,
+  );
+  await expect(page).toHaveURL(new RegExp(`${LESSON}$`));
+  await expect.poll(formulas, { timeout: 15_000 }).toEqual(first);
+});
+
 test('the lesson has no serious or critical accessibility violations', async ({ page }) => {
   await page.goto(LESSON);
   const results = await new AxeBuilder({ page }).analyze();
