@@ -16,9 +16,10 @@ import type { typesetFormula as TypesetFormula } from '@/lib/mdx/katex-typeset.m
  *   formula travelled twice, in the HTML and as a prop in the payload: 186 kB of its 345 kB,
  *   script text the browser had to compile at load (docs/decisions/004, fifth-session update).
  * - Hydration: the span claims the server's markup without touching it (an empty
- *   dangerouslySetInnerHTML, which React leaves alone, as lazyWidget does), then keeps a copy,
- *   so a later client render of the same formula (the router showing the page again from its
- *   cache, after a back navigation) has its markup.
+ *   dangerouslySetInnerHTML, which React leaves alone, as lazyWidget does) and is remembered, so
+ *   a later client render of the same formula (the router showing the page again from its cache,
+ *   after a back navigation) copies its markup. The element is kept, not its markup: reading
+ *   innerHTML of every formula during hydration would add work to the page's load.
  * - A client render of a formula this document never received (a client-side navigation into a
  *   lesson) cannot typeset: links to lessons are plain links for that reason, and should one
  *   happen anyway the page is loaded whole, once.
@@ -29,8 +30,8 @@ const typeset =
       (require('@/lib/mdx/katex-typeset.mjs') as { typesetFormula: typeof TypesetFormula }).typesetFormula
     : undefined;
 
-/** Markup of the formulas this document has shown, by mode and TeX. */
-const seen = new Map<string, string>();
+/** The last element that showed each formula in this document, by mode and TeX. */
+const seen = new Map<string, Element>();
 
 const RELOADED_KEY = 'autodidact:formula-reload';
 let reloadMarkCleared = false;
@@ -49,13 +50,13 @@ function clearReloadMark() {
 export function Formula({ className, tex, mode }: { className: string; tex: string; mode: 'display' | 'inline' }) {
   const span = useRef<HTMLSpanElement>(null);
   const key = `${mode}:${tex}`;
-  const html = typeset ? typeset(tex, mode === 'display').html : seen.get(key);
+  const html = typeset ? typeset(tex, mode === 'display').html : seen.get(key)?.innerHTML;
 
   useLayoutEffect(() => {
     const element = span.current;
     if (!element) return;
     if (element.firstChild) {
-      seen.set(key, element.innerHTML);
+      seen.set(key, element);
       clearReloadMark();
       return;
     }
