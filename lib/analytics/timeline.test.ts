@@ -63,12 +63,36 @@ describe('buildTimeline', () => {
     expect(timeline.map((entry) => entry.summary)).toEqual([
       'Read “Local derivatives”',
       'Used graph-explorer (dragged w)',
-      'Predicted 0.5 in Chain of influence; it showed 0.25 (off)',
+      'Predicted 0.5 in “Chain of influence”; it showed 0.25 (off)',
       'Answered “dL/dw?” with “0.42”: wrong',
       'Read “sum-over-paths”',
       'Answered “q-multi”: partly right (50%)',
       'Answered “dL/dw?” with “-0.42”: right on attempt 2',
     ]);
+  });
+
+  it('calls a committed sign right or wrong, and a committed value close enough or off', () => {
+    const prediction = (id: string, predictionKind: 'sign' | 'value', correct: boolean): ProgressEventRow => ({
+      id,
+      kind: 'prediction',
+      at: 1,
+      widgetId: 'backward-steps:bs',
+      widgetTitle: 'Backward pass',
+      predictionKind,
+      predicted: predictionKind === 'sign' ? 'dL/dw is negative' : 'dL/dw = -0.5',
+      actual: '-0.4977',
+      correct,
+    });
+    const summaries = buildTimeline(
+      [
+        prediction('s1', 'sign', true),
+        prediction('s2', 'sign', false),
+        prediction('v1', 'value', true),
+        prediction('v2', 'value', false),
+      ],
+      [],
+    ).map((entry) => entry.summary.replace(/^.*; it showed -0\.4977 /, ''));
+    expect(summaries).toEqual(['(right)', '(wrong)', '(close enough)', '(off)']);
   });
 
   it('keeps the feedback the learner saw and the misconceptions hit', () => {

@@ -21,6 +21,8 @@ export type ProgressEventRow =
       at: Instant;
       widgetId: string;
       widgetTitle?: string | null;
+      /** A committed sign is right or wrong; a committed value is close enough or off. */
+      predictionKind?: 'sign' | 'value' | null;
       predicted: string;
       /** What the widget then showed, when the learner revealed it. */
       actual?: string | null;
@@ -103,12 +105,13 @@ function progressEntry(event: ProgressEventRow): TimelineEntry {
         at,
         kind: event.kind,
         widgetId: event.widgetId,
-        summary: `Used ${event.widgetTitle ?? event.widgetId}${action}`,
+        summary: `Used ${widgetName(event)}${action}`,
       };
     }
     case 'prediction': {
       const revealed = event.actual != null ? `; it showed ${event.actual}` : '';
-      const verdict = event.correct === true ? ' (close enough)' : event.correct === false ? ' (off)' : '';
+      const [right, wrong] = event.predictionKind === 'sign' ? ['right', 'wrong'] : ['close enough', 'off'];
+      const verdict = event.correct === true ? ` (${right})` : event.correct === false ? ` (${wrong})` : '';
       return {
         id: event.id,
         at,
@@ -116,10 +119,15 @@ function progressEntry(event: ProgressEventRow): TimelineEntry {
         widgetId: event.widgetId,
         correct: event.correct ?? null,
         feedback: event.feedback ?? null,
-        summary: `Predicted ${event.predicted} in ${event.widgetTitle ?? event.widgetId}${revealed}${verdict}`,
+        summary: `Predicted ${event.predicted} in ${widgetName(event)}${revealed}${verdict}`,
       };
     }
   }
+}
+
+/** A widget's title in quotes, as sections are named; the raw id when the title is unknown. */
+function widgetName(event: { widgetId: string; widgetTitle?: string | null }): string {
+  return event.widgetTitle ? `“${event.widgetTitle}”` : event.widgetId;
 }
 
 function answerEntry(row: AnswerRow): TimelineEntry {

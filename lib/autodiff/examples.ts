@@ -15,6 +15,13 @@ export const LESSON_NEURON: { readonly squaredError: string; readonly bce: strin
   bce: 'p = w*x\nz = p + b\na = sigmoid(z)\nL = bce(a, y)',
 };
 
+/**
+ * The lesson's worked example: the inputs its text computes by hand, and the widgets' starting
+ * setup (with binary cross-entropy), so the numbers on the page and in the widgets agree.
+ */
+export const LESSON_WORKED_EXAMPLE: { readonly x: number; readonly w: number; readonly b: number; readonly y: number } =
+  { x: 1.5, w: 0.8, b: -0.5, y: 1 };
+
 const RESIDUAL_LAYERS = 8;
 const RESIDUAL_WEIGHTS = [0.9, -0.6, 0.4, 0.8, -0.3, 0.7, -0.5, 0.2];
 const RESIDUAL_BIASES = [0.1, -0.2, 0.05, 0.3, -0.1, 0.15, -0.25, 0.05];

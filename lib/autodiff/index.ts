@@ -14,7 +14,7 @@ export {
 } from './program';
 export { DEFAULT_LIMITS, type LanguageLimits } from './language';
 export { gradCheck, type GradCheckRow } from './gradcheck';
-export { EXAMPLE_PROGRAMS, LESSON_NEURON, type ExampleProgram } from './examples';
+export { EXAMPLE_PROGRAMS, LESSON_NEURON, LESSON_WORKED_EXAMPLE, type ExampleProgram } from './examples';
 
 /**
  * The tape `variable()` records on when none is given. It is shared module state, so long-lived

@@ -1,3 +1,5 @@
+import { LESSON_WORKED_EXAMPLE } from '@/lib/autodiff';
+
 import { pick, randomInt, shuffle, variantRng, type Rng } from './random';
 import type { PublicChoiceQuestion, PublicNumericQuestion } from './schema';
 import { solveTarget, type GraphVariant, type TargetSolution } from './targets';
@@ -54,7 +56,7 @@ function usable(variant: GraphVariant, solutions: readonly TargetSolution[]): bo
 }
 
 /** A fixed variant every target accepts, used if 64 seeded draws were all degenerate (never seen). */
-const FALLBACK_VARIANT: GraphVariant = { x: 1.5, w: 0.8, b: -0.5, y: 1, eta: 0.5 };
+const FALLBACK_VARIANT: GraphVariant = { ...LESSON_WORKED_EXAMPLE, eta: 0.5 };
 
 export interface NumericVariant {
   variant: GraphVariant;

@@ -1,12 +1,11 @@
 /**
- * What the widgets report about a learner's activity. Today the widgets keep these in their
- * own state and announce them (see app/_components/widgets/useWidgetEvents.ts); the quiz and
- * progress service can later send them to the server as progress events without touching
- * the widgets, by providing a handler or listening for WIDGET_EVENT_NAME on `window`.
+ * What the widgets report about a learner's activity. Each widget announces these on `window`
+ * (WIDGET_EVENT_NAME; see app/_components/widgets/useWidgetEvents.ts), and the lesson's progress
+ * client sends them to the server as progress events whose target is `<kind>:<instance>`.
  */
+import type { KnownWidgetKind } from './catalog';
 
-export type WidgetKind =
-  'forward-pass' | 'backward-steps' | 'blame-paths' | 'nudge-test' | 'own-graph' | 'gradient-step' | (string & {});
+export type WidgetKind = KnownWidgetKind;
 
 /** A committed guess: a sign, or a number. */
 export type Prediction = { kind: 'sign'; sign: -1 | 0 | 1 } | { kind: 'value'; value: number };

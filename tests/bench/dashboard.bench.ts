@@ -26,6 +26,7 @@ import { questionAnalysis } from '@/lib/server/instructor/analysis';
 import { createClass } from '@/lib/server/instructor/classes';
 import { classOverview } from '@/lib/server/instructor/overview';
 import { allQuizzes } from '@/lib/server/quiz-content';
+import { WIDGETS } from '@/lib/widgets/catalog';
 
 import { migrate } from '../../lib/cli/migrate.mjs';
 import { distDir, ensureBuild, freePort, median, quantile, root } from './bench-server';
@@ -45,7 +46,8 @@ function seed(file: string, cohortId: string): { responses: number } {
   const random = mulberry32(6);
   const quiz = allQuizzes()[0]!;
   const sections = Array.from({ length: 14 }, (_, k) => `section-${k + 1}`);
-  const widgets = ['forward-pass', 'backward-steps', 'nudge-test', 'blame-paths', 'gradient-step', 'graph-playground'];
+  // Targets as the browser sends them: `<kind>:<instance>`.
+  const widgets = Object.entries(WIDGETS).map(([kind, widget]) => `${kind}:${widget.defaultInstance}`);
   const start = Date.now() - 14 * 86_400_000;
   const insertLearner = sqlite.prepare('INSERT INTO "Learner" (id, "displayName", "createdAt") VALUES (?, ?, ?)');
   const insertEnrollment = sqlite.prepare(

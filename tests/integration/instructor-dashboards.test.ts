@@ -1,5 +1,7 @@
 // The dashboards' SQL against lib/analytics' pure functions on a simulated class (issue 6): the
 // aggregate queries must give the numbers the pure functions give on raw rows.
+import { randomUUID } from 'node:crypto';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { sortClassOverview } from '@/lib/analytics/class-overview';
@@ -14,8 +16,9 @@ import { classOverview, courseQuestions, overviewRowsFor } from '@/lib/server/in
 import { learnerTimeline } from '@/lib/server/instructor/timeline';
 import { allQuizzes } from '@/lib/server/quiz-content';
 import { choiceVariant } from '@/lib/quiz/variants';
+import { WIDGETS } from '@/lib/widgets/catalog';
 
-import { choiceLetters, LESSON, newLearner, submit, updateLearner } from './helpers/learner-client';
+import { choiceLetters, LESSON, newLearner, sendProgress, submit, updateLearner } from './helpers/learner-client';
 import { createQuizDatabase } from './helpers/quiz-database';
 import type { TestDatabase } from './helpers/test-database';
 
@@ -486,5 +489,89 @@ describe('timeline and exports', () => {
     for (const statement of statements.slice(0, 500)) xapiStatementSchema.parse(statement);
     expect(new Set(statements.map((s) => (s as { id: string }).id)).size).toBe(statements.length);
     expect(JSON.stringify(statements[0])).toContain('https://school.example/xapi/lessons/' + LESSON);
+  });
+
+  it('seeds the demo with widget events shaped like the browser sends them', async () => {
+    const rows = await database.db.progressEvent.findMany({
+      where: {
+        type: { in: ['widget-used', 'prediction-made'] },
+        learner: { enrollments: { some: { cohortId: demoCohortId } } },
+      },
+      select: { type: true, target: true, data: true },
+    });
+    const targets = new Set(rows.map((row) => row.target));
+    expect([...targets].sort()).toEqual(
+      Object.entries(WIDGETS)
+        .map(([kind, widget]) => `${kind}:${widget.defaultInstance}`)
+        .sort(),
+    );
+    const predictions = rows.filter((row) => row.type === 'prediction-made');
+    expect(new Set(predictions.map((row) => row.target))).toEqual(new Set(['backward-steps:bs', 'blame-paths:bp']));
+    // dL/dw of the worked example with binary cross-entropy is (sigmoid(w x + b) - y) x, by hand.
+    const { x, w, b, y } = { x: 1.5, w: 0.8, b: -0.5, y: 1 };
+    const byHand = (1 / (1 + Math.exp(-(w * x + b))) - y) * x;
+    for (const row of predictions) {
+      const data = JSON.parse(row.data!) as {
+        target: string;
+        predicted: { sign: number };
+        actual: number;
+        correct: boolean;
+      };
+      expect(data.target).toBe('dL/dw');
+      if (row.target === 'backward-steps:bs') expect(data.actual).toBeCloseTo(byHand, 12);
+      expect(data.correct).toBe(data.predicted.sign === Math.sign(data.actual));
+    }
+    expect(predictions.some((row) => (JSON.parse(row.data!) as { correct: boolean }).correct)).toBe(true);
+    expect(predictions.some((row) => !(JSON.parse(row.data!) as { correct: boolean }).correct)).toBe(true);
+
+    // The xAPI export names the widgets and sections it refers to.
+    const json = await text((await xapiExport(database.db, headers, demoCohortId, 'https://school.example')).body);
+    expect(json).toContain('"name":{"en-US":"Forward pass: one neuron"}');
+    expect(json).toContain('"name":{"en-US":"Prediction: Backward pass, one edge at a time"}');
+    expect(json).toContain('"name":{"en-US":"The aha moment"}');
+  });
+
+  it('names widgets and judges predictions in words an instructor reads', async () => {
+    const learner = await newLearner(database.db);
+    const { joinCode } = await database.db.cohort.findUniqueOrThrow({ where: { id: cohortId } });
+    await updateLearner(database.db, learner.cookie, { joinCode, displayName: 'Widget user' });
+    const at = Date.now() - 60_000;
+    const event = (type: string, target: string, data: unknown, offset: number) => ({
+      id: randomUUID(),
+      type,
+      lessonSlug: LESSON,
+      target,
+      ...(data === undefined ? {} : { data }),
+      at: at + offset,
+    });
+    const sent = await sendProgress(database.db, learner.cookie, {
+      events: [
+        event('section-viewed', 'aha', undefined, 0),
+        event('widget-used', 'forward-pass:fp', { control: 'w' }, 1000),
+        event(
+          'prediction-made',
+          'backward-steps:bs',
+          { target: 'dL/dw', predicted: { kind: 'sign', sign: 1 }, actual: -0.4977, correct: false },
+          2000,
+        ),
+        event(
+          'prediction-made',
+          'blame-paths:bp',
+          { target: 'dL/dw', predicted: { kind: 'value', value: -0.5 }, actual: -0.4977, correct: true },
+          3000,
+        ),
+        event('widget-used', 'retired-widget:rw', { control: 'knob' }, 4000),
+      ],
+    });
+    expect(sent.status).toBe(200);
+    const timeline = await learnerTimeline(database.db, own, cohortId, learner.learnerId);
+    expect(timeline.entries.map((entry) => entry.summary)).toEqual([
+      'Read “The aha moment”',
+      'Used “Forward pass: one neuron” (w)',
+      'Predicted dL/dw is positive in “Backward pass, one edge at a time”; it showed -0.4977 (wrong)',
+      'Predicted dL/dw = -0.5 in “Blame along every path”; it showed -0.4977 (close enough)',
+      // A widget this build does not know keeps its raw name.
+      'Used retired-widget:rw (knob)',
+    ]);
   });
 });

@@ -1,10 +1,11 @@
 'use client';
 
 /**
- * The titled box every lesson widget sits in: `data-widget="<kind>"` (the test contract), a
- * title, the widget, an optional caption, and Reset / "Copy link to this setup" buttons.
+ * The titled box every lesson widget sits in: `data-widget="<kind>"` (the test contract), the
+ * kind's title from lib/widgets/catalog (the instructor's timeline names it the same way), the
+ * widget, an optional caption, and Reset / "Copy link to this setup" buttons.
  *
- *   <WidgetFrame kind="forward-pass" id="fp" title="Forward pass" onReset={reset} shareUrl={shareUrl}
+ *   <WidgetFrame kind="forward-pass" id="fp" onReset={reset} shareUrl={shareUrl}
  *     caption="Drag w and watch every node follow.">
  *     ...controls, <GraphView/>, <NodeTable/>
  *   </WidgetFrame>
@@ -13,20 +14,21 @@
  */
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 
+import { WIDGETS, type KnownWidgetKind } from '@/lib/widgets/catalog';
+
 import styles from './widgets.module.css';
 
 export interface WidgetFrameProps {
-  kind: string;
+  kind: KnownWidgetKind;
   /** Instance id: the URL prefix, also used for the element id `widget-<id>`. */
   id: string;
-  title: string;
   caption?: ReactNode;
   onReset: () => void;
   shareUrl: () => string;
   children: ReactNode;
 }
 
-export function WidgetFrame({ kind, id, title, caption, onReset, shareUrl, children }: WidgetFrameProps) {
+export function WidgetFrame({ kind, id, caption, onReset, shareUrl, children }: WidgetFrameProps) {
   const titleId = useId();
   const [status, setStatus] = useState('');
   const [fallbackUrl, setFallbackUrl] = useState<string | null>(null);
@@ -55,7 +57,7 @@ export function WidgetFrame({ kind, id, title, caption, onReset, shareUrl, child
     <figure ref={figure} className={styles.frame} data-widget={kind} id={`widget-${id}`} aria-labelledby={titleId}>
       <div className={styles.frameHeader}>
         <p className={styles.frameTitle} id={titleId}>
-          {title}
+          {WIDGETS[kind].title}
         </p>
         <div className={styles.frameActions}>
           <button

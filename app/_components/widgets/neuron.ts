@@ -2,7 +2,7 @@
  * The lesson neuron shared by the widgets: its two programs (one per loss), compiled once per
  * page on first use, and the ranges of its inputs. Client-safe (no layout library).
  */
-import { LESSON_NEURON } from '@/lib/autodiff/examples';
+import { LESSON_NEURON, LESSON_WORKED_EXAMPLE } from '@/lib/autodiff/examples';
 import { compile, type CompiledProgram } from '@/lib/autodiff/program';
 import { num, oneOf } from '@/lib/widgets/url-state';
 
@@ -22,10 +22,10 @@ export function neuronProgram(loss: Loss): CompiledProgram {
 
 /** URL fields for the neuron's inputs; defaults are the lesson's worked example. */
 export const NEURON_FIELDS = {
-  x: num(1.5, -3, 3),
-  w: num(0.8, -3, 3),
-  b: num(-0.5, -3, 3),
-  y: num(1, 0, 1),
+  x: num(LESSON_WORKED_EXAMPLE.x, -3, 3),
+  w: num(LESSON_WORKED_EXAMPLE.w, -3, 3),
+  b: num(LESSON_WORKED_EXAMPLE.b, -3, 3),
+  y: num(LESSON_WORKED_EXAMPLE.y, 0, 1),
   loss: oneOf(['sq', 'bce'] as const, 'bce'),
 };
 

@@ -4,13 +4,20 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
+import { EXAMPLE_PROGRAMS, evaluate, LESSON_NEURON, LESSON_WORKED_EXAMPLE } from '@/lib/autodiff';
 import { MS_PER_DAY } from '@/lib/analytics/instant';
 import { extractToc } from '@/lib/content/headings';
-import { simulateClass, type SimulatedResponse, type SimulationInput } from '@/lib/demo/simulate';
+import {
+  simulateClass,
+  type SimulatedProgressEvent,
+  type SimulatedResponse,
+  type SimulationInput,
+} from '@/lib/demo/simulate';
 import type { Grading } from '@/lib/quiz/grading';
 import { variantIndexFor } from '@/lib/quiz/policy';
 import type { MisconceptionId, NumericTarget, PublicChoiceQuestion, PublicNumericQuestion } from '@/lib/quiz/schema';
 import { choiceVariant, numericVariant } from '@/lib/quiz/variants';
+import { WIDGETS, type KnownWidgetKind } from '@/lib/widgets/catalog';
 
 import { createInstructor } from '../auth/accounts';
 import type { Db } from '../db/client';
@@ -49,7 +56,60 @@ const DIFFICULTY: Record<string, number> = {
   'reused-node': 0.9,
 };
 
-const WIDGETS = ['forward-pass', 'backward-steps', 'nudge-test', 'blame-paths', 'gradient-step', 'graph-playground'];
+/**
+ * The widgets in the lesson's order, each with the control a learner typically touches first.
+ * Events name them as the browser does, `<kind>:<instance>` with the lesson's default instances.
+ */
+const DEMO_WIDGETS: readonly { kind: KnownWidgetKind; control: string }[] = [
+  { kind: 'forward-pass', control: 'w' },
+  { kind: 'backward-steps', control: 'timeline' },
+  { kind: 'nudge-test', control: 'h' },
+  { kind: 'blame-paths', control: 'node' },
+  { kind: 'graph-playground', control: 'editor' },
+  { kind: 'gradient-step', control: 'play' },
+];
+
+const SIGN_CHOICES = ['negative', 'zero', 'positive'] as const;
+type SignChoice = (typeof SIGN_CHOICES)[number];
+
+/**
+ * The sign predictions the two predicting widgets ask for at their starting setups, answered
+ * by the engine: the backward pass asks for dL/dw of the worked example (binary cross-entropy),
+ * the blame widget for dL/dw of its squared-error neuron (the engine's example inputs).
+ */
+function demoPredictions(): Partial<Record<KnownWidgetKind, { target: string; actual: number }>> {
+  const squaredError = EXAMPLE_PROGRAMS.find((example) => example.id === 'neuron-squared-error')!;
+  return {
+    'backward-steps': {
+      target: 'dL/dw',
+      actual: evaluate(LESSON_NEURON.bce, { ...LESSON_WORKED_EXAMPLE }).gradients.w!,
+    },
+    'blame-paths': { target: 'dL/dw', actual: evaluate(squaredError.source, squaredError.env).gradients.w! },
+  };
+}
+
+function signChoiceOf(value: number): SignChoice {
+  return value > 0 ? 'positive' : value < 0 ? 'negative' : 'zero';
+}
+
+const widgetTarget = (kind: KnownWidgetKind) => `${kind}:${WIDGETS[kind].defaultInstance}`;
+const DEMO_WIDGET_BY_TARGET = new Map(DEMO_WIDGETS.map((widget) => [widgetTarget(widget.kind), widget]));
+
+/** The event's data column, shaped as the progress service stores the browser's events. */
+function eventData(event: SimulatedProgressEvent, predictions: ReturnType<typeof demoPredictions>): string | null {
+  if (event.kind === 'section-viewed') return null;
+  const widget = DEMO_WIDGET_BY_TARGET.get(event.widgetId);
+  if (event.kind === 'widget-used') return JSON.stringify({ control: widget?.control ?? 'slider' });
+  const prediction = widget ? predictions[widget.kind] : undefined;
+  if (!prediction) return null;
+  const sign = event.predicted === 'positive' ? 1 : event.predicted === 'negative' ? -1 : 0;
+  return JSON.stringify({
+    target: prediction.target,
+    predicted: { kind: 'sign', sign },
+    actual: prediction.actual,
+    correct: event.correct,
+  });
+}
 
 export interface DemoOptions {
   learnerCount?: number;
@@ -137,6 +197,7 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
 
   const choice = quiz.questions.filter((q): q is PublicChoiceQuestion => q.kind === 'single-choice');
   const numeric = quiz.questions.filter((q): q is PublicNumericQuestion => q.kind !== 'single-choice');
+  const predictions = demoPredictions();
   const input: SimulationInput = {
     seed: options.seed ?? 2026,
     learnerCount,
@@ -144,9 +205,12 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
     days,
     lessonSlug: quiz.slug,
     sections: await lessonSections(quiz.slug),
-    widgets: WIDGETS.map((id) =>
-      id === 'nudge-test' ? { id, prediction: { choices: ['bigger', 'smaller', 'same'], correct: 'bigger' } } : { id },
-    ),
+    widgets: DEMO_WIDGETS.map(({ kind }) => {
+      const prediction = predictions[kind];
+      return prediction
+        ? { id: widgetTarget(kind), prediction: { choices: SIGN_CHOICES, correct: signChoiceOf(prediction.actual) } }
+        : { id: widgetTarget(kind) };
+    }),
     choiceQuestions: choice.map((q) => ({
       id: q.id,
       skill: q.skill,
@@ -180,20 +244,7 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
     lessonSlug: event.lessonSlug,
     type: event.kind === 'prediction' ? 'prediction-made' : event.kind,
     target: event.kind === 'section-viewed' ? event.sectionId : event.widgetId,
-    data:
-      event.kind === 'widget-used'
-        ? JSON.stringify({ control: 'slider' })
-        : event.kind === 'prediction'
-          ? JSON.stringify({
-              target: 'L',
-              predicted: {
-                kind: 'sign',
-                sign: event.predicted === 'bigger' ? 1 : event.predicted === 'smaller' ? -1 : 0,
-              },
-              actual: 0.42,
-              correct: event.correct,
-            })
-          : null,
+    data: eventData(event, predictions),
     occurredAt: toDate(event.at),
     receivedAt: toDate(event.at),
   }));

@@ -11,7 +11,7 @@ import type { Db } from '../db/client';
 import { findQuestion } from '../quiz-content';
 import { requireOwnedCohort } from './access';
 import { allOverviewRows } from './overview';
-import { answerRow, progressEventRow } from './timeline';
+import { answerRow, progressEventRow, sectionTitles } from './timeline';
 
 /**
  * The three downloads. Each checks ownership before the first byte, so a refusal is a real 401 or
@@ -129,18 +129,20 @@ async function* cohortEvents(db: Db, cohortId: string) {
 }
 
 async function* learningEvents(db: Db, cohortId: string): AsyncGenerator<LearningEvent> {
-  const noTitles = new Map<string, string>();
   for await (const event of cohortEvents(db, cohortId)) {
-    const row = progressEventRow(event, noTitles);
+    const row = progressEventRow(event, await sectionTitles(event.lessonSlug));
     if (!row) continue;
     const base = { eventId: event.id, learnerId: event.learnerId, at: event.occurredAt, lessonSlug: event.lessonSlug };
-    if (row.kind === 'section-viewed') yield { ...base, kind: 'section-viewed', sectionId: row.sectionId };
-    else if (row.kind === 'widget-used') yield { ...base, kind: 'widget-used', widgetId: row.widgetId };
+    if (row.kind === 'section-viewed')
+      yield { ...base, kind: 'section-viewed', sectionId: row.sectionId, sectionTitle: row.sectionTitle ?? null };
+    else if (row.kind === 'widget-used')
+      yield { ...base, kind: 'widget-used', widgetId: row.widgetId, widgetTitle: row.widgetTitle ?? null };
     else
       yield {
         ...base,
         kind: 'prediction',
         widgetId: row.widgetId,
+        widgetTitle: row.widgetTitle ?? null,
         predicted: row.predicted,
         correct: row.correct ?? null,
       };

@@ -13,6 +13,7 @@ import type { Grading } from '@/lib/quiz/grading';
 import type { PublicQuestion } from '@/lib/quiz/schema';
 import { choiceVariant } from '@/lib/quiz/variants';
 import { resultView, type LessonQuizContent } from '@/lib/quiz/views';
+import { widgetTitleOf } from '@/lib/widgets/catalog';
 
 import type { Db } from '../db/client';
 import { findQuestion } from '../quiz-content';
@@ -37,7 +38,8 @@ export interface LearnerTimeline {
 
 const sectionTitleCache = new Map<string, Map<string, string>>();
 
-async function sectionTitles(slug: string): Promise<Map<string, string>> {
+/** Section ids to their headings, read once per lesson from its MDX source. */
+export async function sectionTitles(slug: string): Promise<Map<string, string>> {
   const cached = sectionTitleCache.get(slug);
   if (cached) return cached;
   const titles = new Map<string, string>();
@@ -107,13 +109,21 @@ export function progressEventRow(
         kind: 'widget-used',
         at: event.occurredAt,
         widgetId: event.target,
+        widgetTitle: widgetTitleOf(event.target),
         action: data.success ? data.data.control : null,
       };
     }
     case 'prediction-made': {
       const data = predictionDataSchema.safeParse(parseJson(event.data));
       if (!data.success)
-        return { id: event.id, kind: 'prediction', at: event.occurredAt, widgetId: event.target, predicted: '?' };
+        return {
+          id: event.id,
+          kind: 'prediction',
+          at: event.occurredAt,
+          widgetId: event.target,
+          widgetTitle: widgetTitleOf(event.target),
+          predicted: '?',
+        };
       const { predicted, actual, correct, target } = data.data;
       const said =
         predicted.kind === 'sign'
@@ -124,6 +134,8 @@ export function progressEventRow(
         kind: 'prediction',
         at: event.occurredAt,
         widgetId: event.target,
+        widgetTitle: widgetTitleOf(event.target),
+        predictionKind: predicted.kind,
         predicted: said,
         actual: formatNumber(actual),
         correct,

@@ -92,7 +92,6 @@ export function BackwardStepsClient({ id, layouts, lhsHtml, factors }: BackwardS
     <WidgetFrame
       kind="backward-steps"
       id={id}
-      title="Backward pass, one edge at a time"
       caption="Each step multiplies one more local derivative into the running product from L. Hover or focus a factor of the formula to find its edge."
       onReset={() => {
         setPlaying(false);

@@ -3,6 +3,8 @@
  * typesets the chain-rule factors with KaTeX here on the server, so the browser gets HTML and
  * positions, never the KaTeX or dagre code. In MDX: <BackwardStepsWidget /> (URL prefix `bs`).
  */
+import { WIDGETS } from '@/lib/widgets/catalog';
+
 import katex from 'katex';
 
 import { neuronLayouts } from '../server/lesson-graphs';
@@ -21,7 +23,7 @@ const CHAIN: readonly { from: string; to: string }[] = [
   { from: 'w', to: 'p' },
 ];
 
-export function BackwardStepsWidget({ id = 'bs' }: { id?: string }) {
+export function BackwardStepsWidget({ id = WIDGETS['backward-steps'].defaultInstance }: { id?: string }) {
   const layouts = neuronLayouts({ edgeLabels: true });
   const idOf = (name: string) => layouts.sq.nodes.find((node) => node.name === name)!.id;
   const factors: Factor[] = CHAIN.map(({ from, to }) => ({

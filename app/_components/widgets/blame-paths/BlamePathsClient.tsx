@@ -85,7 +85,6 @@ export function BlamePathsClient({ id, layouts }: BlamePathsClientProps) {
     <WidgetFrame
       kind="blame-paths"
       id={id}
-      title="Blame along every path"
       caption="Pick a node: each path from it to L multiplies the local derivatives along the way, and the gradient is the sum over all paths."
       onReset={() => {
         setShown(null);

@@ -2,13 +2,15 @@
  * Widget 3, blame along paths (server wrapper): lays out the lesson neuron and a graph with a
  * reused node on the server. In MDX: <BlamePathsWidget /> (URL prefix `bp`).
  */
+import { WIDGETS } from '@/lib/widgets/catalog';
+
 import { LESSON_NEURON } from '@/lib/autodiff/examples';
 
 import { NEURON_ENV, REUSED_NODE, layoutOf } from '../server/lesson-graphs';
 
 import { BlamePathsLazy } from './BlamePathsLazy';
 
-export function BlamePathsWidget({ id = 'bp' }: { id?: string }) {
+export function BlamePathsWidget({ id = WIDGETS['blame-paths'].defaultInstance }: { id?: string }) {
   const layouts = {
     neuron: layoutOf(LESSON_NEURON.squaredError, NEURON_ENV, { edgeLabels: true }),
     reused: layoutOf(REUSED_NODE.source, REUSED_NODE.env, { edgeLabels: true }),

@@ -34,7 +34,6 @@ export function ForwardPassClient({ id, layouts }: ForwardPassClientProps) {
     <WidgetFrame
       kind="forward-pass"
       id={id}
-      title="Forward pass: one neuron"
       caption="Drag a slider or type a number: every node recomputes while you drag. Tab moves through the nodes."
       onReset={reset}
       shareUrl={shareUrl}

@@ -182,7 +182,6 @@ export function GradientStepClient({ id, layouts }: GradientStepClientProps) {
     <WidgetFrame
       kind="gradient-step"
       id={id}
-      title="One gradient step"
       caption={
         <>
           Each step runs the forward pass, the backward pass, and the update. Repeated over millions of parameters at

@@ -4,10 +4,12 @@
  * scripts (lazyWidget). In MDX: <GradientStepWidget /> (optional
  * `id`, the URL prefix, default `gs`).
  */
+import { WIDGETS } from '@/lib/widgets/catalog';
+
 import { neuronLayouts } from '../server/lesson-graphs';
 
 import { GradientStepLazy } from './GradientStepLazy';
 
-export function GradientStepWidget({ id = 'gs' }: { id?: string }) {
+export function GradientStepWidget({ id = WIDGETS['gradient-step'].defaultInstance }: { id?: string }) {
   return <GradientStepLazy id={id} layouts={neuronLayouts()} />;
 }

@@ -211,7 +211,6 @@ export function GraphPlaygroundClient({ id, initial }: GraphPlaygroundClientProp
     <WidgetFrame
       kind="graph-playground"
       id={id}
-      title="Your own graph"
       caption={
         <>
           Write one statement per line: <code>name = expression</code> with + − * / ^, sigmoid, tanh, exp, log, relu,

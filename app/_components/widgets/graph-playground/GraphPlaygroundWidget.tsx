@@ -5,12 +5,14 @@
  * widget's own code loads after the page's scripts (lazyWidget).
  * In MDX: <GraphPlaygroundWidget /> (optional `id`, the URL prefix, default `gp`).
  */
+import { WIDGETS } from '@/lib/widgets/catalog';
+
 import { layoutOf } from '../server/lesson-graphs';
 
 import { GraphPlaygroundLazy } from './GraphPlaygroundLazy';
 import { DEFAULT_EXAMPLE, LAYOUT_OPTIONS, exampleById } from './examples';
 
-export function GraphPlaygroundWidget({ id = 'gp' }: { id?: string }) {
+export function GraphPlaygroundWidget({ id = WIDGETS['graph-playground'].defaultInstance }: { id?: string }) {
   const example = exampleById(DEFAULT_EXAMPLE);
   return (
     <GraphPlaygroundLazy

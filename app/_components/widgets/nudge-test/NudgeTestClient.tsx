@@ -174,7 +174,6 @@ export function NudgeTestClient({ id, layouts }: NudgeTestClientProps) {
     <WidgetFrame
       kind="nudge-test"
       id={id}
-      title="The nudge test"
       caption={
         <>
           Shrink h: the forward difference improves ten-fold per step, the central difference a hundred-fold, until

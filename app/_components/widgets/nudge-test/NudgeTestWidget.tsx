@@ -4,10 +4,12 @@
  * (lazyWidget). In MDX: <NudgeTestWidget /> (optional `id`, the URL
  * prefix, default `nt`).
  */
+import { WIDGETS } from '@/lib/widgets/catalog';
+
 import { neuronLayouts } from '../server/lesson-graphs';
 
 import { NudgeTestLazy } from './NudgeTestLazy';
 
-export function NudgeTestWidget({ id = 'nt' }: { id?: string }) {
+export function NudgeTestWidget({ id = WIDGETS['nudge-test'].defaultInstance }: { id?: string }) {
   return <NudgeTestLazy id={id} layouts={neuronLayouts()} />;
 }
