@@ -220,11 +220,14 @@ test.describe('blame along paths', () => {
     const widget = await open(page, 'blame-paths');
     await widget.getByRole('radio', { name: 'w', exact: true }).check();
     await widget.getByRole('button', { name: 'Just show me' }).click();
-    // This widget draws the squared-error neuron at the engine's example inputs.
-    const example = EXAMPLE_PROGRAMS.find((program) => program.id === 'neuron-squared-error')!;
-    const neuronRun = neuron('sq').run(example.env);
+    // This widget draws the worked example's neuron, whose dL/dw the lesson text quotes beside it
+    // (-0.4977): by hand, (sigmoid(w x + b) - y) x.
+    const neuronRun = neuron('bce').run(DEFAULTS);
+    const byHand = (1 / (1 + Math.exp(-(DEFAULTS.w * DEFAULTS.x + DEFAULTS.b))) - DEFAULTS.y) * DEFAULTS.x;
     await expect(widget.locator('[data-path-count]')).toHaveAttribute('data-path-count', '1');
     const sum = Number(await widget.locator('[data-paths-sum]').getAttribute('data-paths-sum'));
+    expect(sum).toBeCloseTo(byHand, 12);
+    expect(sum.toFixed(4)).toBe('-0.4977');
     expect(sum).toBeCloseTo(neuronRun.gradients.w!, 15);
     expect(Number(await widget.locator('[data-paths-sum]').getAttribute('data-engine-grad'))).toBe(
       neuronRun.gradients.w,

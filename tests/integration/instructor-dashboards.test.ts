@@ -518,7 +518,7 @@ describe('timeline and exports', () => {
         correct: boolean;
       };
       expect(data.target).toBe('dL/dw');
-      if (row.target === 'backward-steps:bs') expect(data.actual).toBeCloseTo(byHand, 12);
+      expect(data.actual).toBeCloseTo(byHand, 12);
       expect(data.correct).toBe(data.predicted.sign === Math.sign(data.actual));
     }
     expect(predictions.some((row) => (JSON.parse(row.data!) as { correct: boolean }).correct)).toBe(true);

@@ -4,7 +4,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
-import { EXAMPLE_PROGRAMS, evaluate, LESSON_NEURON, LESSON_WORKED_EXAMPLE } from '@/lib/autodiff';
+import { evaluate, LESSON_NEURON, LESSON_WORKED_EXAMPLE } from '@/lib/autodiff';
 import { MS_PER_DAY } from '@/lib/analytics/instant';
 import { extractToc } from '@/lib/content/headings';
 import {
@@ -73,18 +73,14 @@ const SIGN_CHOICES = ['negative', 'zero', 'positive'] as const;
 type SignChoice = (typeof SIGN_CHOICES)[number];
 
 /**
- * The sign predictions the two predicting widgets ask for at their starting setups, answered
- * by the engine: the backward pass asks for dL/dw of the worked example (binary cross-entropy),
- * the blame widget for dL/dw of its squared-error neuron (the engine's example inputs).
+ * The sign predictions the two predicting widgets ask for at their starting setups, answered by
+ * the engine: both start on the worked example's neuron (binary cross-entropy) and ask for dL/dw.
  */
 function demoPredictions(): Partial<Record<KnownWidgetKind, { target: string; actual: number }>> {
-  const squaredError = EXAMPLE_PROGRAMS.find((example) => example.id === 'neuron-squared-error')!;
+  const dLdw = evaluate(LESSON_NEURON.bce, { ...LESSON_WORKED_EXAMPLE }).gradients.w!;
   return {
-    'backward-steps': {
-      target: 'dL/dw',
-      actual: evaluate(LESSON_NEURON.bce, { ...LESSON_WORKED_EXAMPLE }).gradients.w!,
-    },
-    'blame-paths': { target: 'dL/dw', actual: evaluate(squaredError.source, squaredError.env).gradients.w! },
+    'backward-steps': { target: 'dL/dw', actual: dLdw },
+    'blame-paths': { target: 'dL/dw', actual: dLdw },
   };
 }
 

@@ -2,7 +2,7 @@
 
 import { useMemo, useState } from 'react';
 
-import { EXAMPLE_PROGRAMS, LESSON_NEURON } from '@/lib/autodiff/examples';
+import { EXAMPLE_PROGRAMS, LESSON_NEURON, LESSON_WORKED_EXAMPLE } from '@/lib/autodiff/examples';
 import { compile, type CompiledProgram } from '@/lib/autodiff/program';
 import { pathsToOutput } from '@/lib/graph/paths';
 import { edgeKey, type GraphLayout } from '@/lib/graph/types';
@@ -25,10 +25,10 @@ const STATE = defineWidgetState({ graph: oneOf(['neuron', 'reused'] as const, 'n
   'predict',
 ]);
 
-const NEURON = EXAMPLE_PROGRAMS.find((program) => program.id === 'neuron-squared-error')!;
 const REUSED = EXAMPLE_PROGRAMS.find((program) => program.id === 'reused-node')!;
 const GRAPHS: Record<GraphId, { source: string; env: Record<string, number>; defaultNode: string; title: string }> = {
-  neuron: { source: LESSON_NEURON.squaredError, env: NEURON.env, defaultNode: 'w', title: 'the lesson neuron' },
+  // The worked example's neuron and numbers: the lesson text quotes its dL/dw next to this widget.
+  neuron: { source: LESSON_NEURON.bce, env: LESSON_WORKED_EXAMPLE, defaultNode: 'w', title: 'the lesson neuron' },
   reused: { source: REUSED.source, env: REUSED.env, defaultNode: 'a', title: 'a = x·y; L = a + a·z' },
 };
 const GRAPH_OPTIONS: readonly { value: GraphId; label: string }[] = [

@@ -1,10 +1,10 @@
 /**
- * Widget 3, blame along paths (server wrapper): lays out the lesson neuron and a graph with a
- * reused node on the server. In MDX: <BlamePathsWidget /> (URL prefix `bp`).
+ * Widget 3, blame along paths (server wrapper): lays out the lesson neuron (binary cross-entropy,
+ * as in the worked example) and a graph with a reused node on the server. In MDX:
+ * <BlamePathsWidget /> (URL prefix `bp`).
  */
-import { WIDGETS } from '@/lib/widgets/catalog';
-
 import { LESSON_NEURON } from '@/lib/autodiff/examples';
+import { WIDGETS } from '@/lib/widgets/catalog';
 
 import { NEURON_ENV, REUSED_NODE, layoutOf } from '../server/lesson-graphs';
 
@@ -12,7 +12,7 @@ import { BlamePathsLazy } from './BlamePathsLazy';
 
 export function BlamePathsWidget({ id = WIDGETS['blame-paths'].defaultInstance }: { id?: string }) {
   const layouts = {
-    neuron: layoutOf(LESSON_NEURON.squaredError, NEURON_ENV, { edgeLabels: true }),
+    neuron: layoutOf(LESSON_NEURON.bce, NEURON_ENV, { edgeLabels: true }),
     reused: layoutOf(REUSED_NODE.source, REUSED_NODE.env, { edgeLabels: true }),
   };
   return <BlamePathsLazy id={id} layouts={layouts} />;
