@@ -22,6 +22,7 @@ import type { Trace } from '@/lib/autodiff/trace';
 import type { GraphLayout } from '@/lib/graph/types';
 
 import { formatNumber } from './format';
+import { TableScroll } from './TableScroll';
 import styles from './widgets.module.css';
 
 export interface NodeTableProps {
@@ -42,7 +43,7 @@ export function NodeTable({ layout, trace, caption, output = 'L', hiddenGrads, o
   return (
     <details className={styles.tableDetails} open={open} onToggle={(event) => setExpanded(event.currentTarget.open)}>
       <summary>Show as a table</summary>
-      <div className={styles.tableScroll}>
+      <TableScroll>
         <table className={styles.table}>
           <caption>{caption}</caption>
           <thead>
@@ -55,7 +56,7 @@ export function NodeTable({ layout, trace, caption, output = 'L', hiddenGrads, o
           </thead>
           <NodeRows layout={layout} trace={shownTrace} hiddenGrads={shownHidden} />
         </table>
-      </div>
+      </TableScroll>
     </details>
   );
 }

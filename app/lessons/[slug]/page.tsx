@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { FragmentSettle } from '@/app/_components/lesson/FragmentSettle';
 import { KatexFontPreload } from '@/app/_components/lesson/KatexFontPreload';
 import { LessonSections } from '@/app/_components/lesson/LessonSections';
+import { ScrollableRegions } from '@/app/_components/lesson/ScrollableRegions';
 import { TableOfContents } from '@/app/_components/TableOfContents';
 import { LESSON_SLUGS, isLessonSlug } from '@/lib/content/catalog';
 import { loadLesson, readLessonSummary } from '@/lib/server/lessons';
@@ -34,6 +35,7 @@ export default async function LessonPage({ params }: LessonPageProps) {
     <div className="lesson-layout">
       <KatexFontPreload />
       <FragmentSettle />
+      <ScrollableRegions />
       <TableOfContents entries={toc} />
       <article className="lesson prose" aria-labelledby="lesson-title">
         <header className="lesson-header">

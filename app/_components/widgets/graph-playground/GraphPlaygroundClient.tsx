@@ -25,6 +25,7 @@ import { NodeTable } from '../NodeTable';
 import { useWidgetEvents } from '../useWidgetEvents';
 import { useWidgetUrlState } from '../useWidgetUrlState';
 import { VariableSlider } from '../VariableSlider';
+import { TableScroll } from '../TableScroll';
 import { WidgetFrame } from '../WidgetFrame';
 import shared from '../widgets.module.css';
 
@@ -411,7 +412,7 @@ interface GradientTableProps {
  */
 const GradientTable = memo(function GradientTable({ run, env, variables, mode, passes, output }: GradientTableProps) {
   return (
-    <div className={styles.tableScroll}>
+    <TableScroll>
       <table className={`${shared.table} ${styles.gradients}`}>
         <caption>
           Gradients of the output, {mode} mode ({passes} pass{passes === 1 ? '' : 'es'})
@@ -433,6 +434,6 @@ const GradientTable = memo(function GradientTable({ run, env, variables, mode, p
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 });

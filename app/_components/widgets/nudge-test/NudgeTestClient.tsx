@@ -13,6 +13,7 @@ import { LOSS_OPTIONS, NEURON_FIELDS, neuronProgram, type Loss, type NeuronSlide
 import { NodeTable } from '../NodeTable';
 import { useWidgetControls } from '../useWidgetUrlState';
 import { VariableSlider } from '../VariableSlider';
+import { TableScroll } from '../TableScroll';
 import { WidgetFrame } from '../WidgetFrame';
 import shared from '../widgets.module.css';
 
@@ -255,7 +256,7 @@ export function NudgeTestClient({ id, layouts }: NudgeTestClientProps) {
           L({nudge} − h) = <span className={shared.forwardNumber}>{formatNumber(row.lossBelow, 8)}</span>
         </span>
       </p>
-      <div className={styles.tableScroll}>
+      <TableScroll>
         <table className={`${shared.table} ${styles.results}`} data-h={dataNumber(h)}>
           <caption>
             Three ways to get ∂L/∂{nudge} at h = {hText(hExp)}
@@ -287,7 +288,7 @@ export function NudgeTestClient({ id, layouts }: NudgeTestClientProps) {
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <div className={styles.plotBlock}>
         <ErrorPlot rows={ladder} hExp={hExp} variable={nudge} />
         <ul className={styles.plotLegend}>
@@ -304,7 +305,7 @@ export function NudgeTestClient({ id, layouts }: NudgeTestClientProps) {
       </div>
       <details className={shared.tableDetails}>
         <summary>Relative error for every h, as a table</summary>
-        <div className={styles.tableScroll}>
+        <TableScroll>
           <table className={shared.table}>
             <caption>Relative error against backprop&rsquo;s ∂L/∂{nudge}</caption>
             <thead>
@@ -324,7 +325,7 @@ export function NudgeTestClient({ id, layouts }: NudgeTestClientProps) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       </details>
       <NodeTable
         layout={layouts[loss]}
