@@ -5,18 +5,13 @@ import { useEffect } from 'react';
 /** Blocks of the lesson text that scroll sideways when wider than the screen (CSS overflow-x). */
 const SCROLLING_BLOCKS = 'article.lesson .katex-display, article.lesson pre';
 
-type IdleSlice = { timeRemaining(): number };
-
-/** requestIdleCallback, or a short timer slice where the browser has none (Safari). */
-function whenIdle(callback: (deadline: IdleSlice) => void): () => void {
+/** requestIdleCallback, or a short timer where the browser has none (Safari). */
+function whenIdle(callback: () => void): () => void {
   if (typeof window.requestIdleCallback === 'function') {
     const handle = window.requestIdleCallback(callback, { timeout: 2000 });
     return () => window.cancelIdleCallback(handle);
   }
-  const handle = window.setTimeout(() => {
-    const end = performance.now() + 8;
-    callback({ timeRemaining: () => Math.max(0, end - performance.now()) });
-  }, 50);
+  const handle = window.setTimeout(callback, 50);
   return () => window.clearTimeout(handle);
 }
 
@@ -32,31 +27,23 @@ function markIfScrolling(block: HTMLElement): void {
  * code sample is wider than the column; elsewhere the same block fits and stays out of the tab
  * order. Renders nothing.
  *
- * All of it runs when the browser is idle, so hydration does no extra layout work. Most of the
- * lesson is not laid out at load (content-visibility: auto on its runs), and a ResizeObserver
- * hears nothing from a block until its run renders, so each block is also measured once, a few
- * per idle period (measuring forces a layout of that block's run, bounded and off the critical
- * path); the observer then follows later changes (a rotation, a zoom). Widgets manage their own
- * scrolling boxes.
+ * One ResizeObserver does the measuring, and it starts when the browser is idle, so hydration
+ * does no extra layout work. Most of the lesson is not laid out at load (content-visibility:
+ * auto on its runs), and the observer hears from a block only when its run renders, as the
+ * reader comes near it. Measuring every block at load instead would force a layout of every run
+ * (measured: a 93 ms task at load, and two KaTeX fonts fetched for formulas nobody sees yet).
+ * A keyboard user loses nothing by the wait: moving focus down the page brings the runs ahead
+ * near the viewport, so a block is in the tab order before focus gets to it (an e2e test tabs
+ * through the page to check). Widgets manage their own scrolling boxes (TableScroll).
  */
 export function ScrollableRegions() {
   useEffect(() => {
     const observer = new ResizeObserver((entries) => {
       for (const { target } of entries) if (target instanceof HTMLElement) markIfScrolling(target);
     });
-    let cancel = () => {};
-    cancel = whenIdle(() => {
-      const blocks = [...document.querySelectorAll<HTMLElement>(SCROLLING_BLOCKS)].filter(
-        (block) => !block.closest('[data-widget]'),
-      );
-      for (const block of blocks) observer.observe(block);
-      let next = 0;
-      const sweep = (deadline: IdleSlice) => {
-        do markIfScrolling(blocks[next++]!);
-        while (next < blocks.length && deadline.timeRemaining() > 4);
-        if (next < blocks.length) cancel = whenIdle(sweep);
-      };
-      if (blocks.length > 0) cancel = whenIdle(sweep);
+    const cancel = whenIdle(() => {
+      for (const block of document.querySelectorAll<HTMLElement>(SCROLLING_BLOCKS))
+        if (!block.closest('[data-widget]')) observer.observe(block);
     });
     return () => {
       cancel();
