@@ -18,10 +18,17 @@ const EMAIL = 'teacher@example.org';
 const PASSWORD = 'a long classroom passphrase';
 const CORRECT = 'The loss depends on early parameters only through many intermediate computations.';
 
+/** Axe on the page as it is, in light and in dark mode. */
 async function noSevereViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(severe.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page }).analyze();
+    const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(severe.map((v) => `${colorScheme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
+      [],
+    );
+  }
+  await page.emulateMedia({ colorScheme: null });
 }
 
 test.describe.configure({ mode: 'serial' });

@@ -43,7 +43,10 @@ test('a keyboard reaches wide formulas in reading order and scrolls them; the pa
   // block has been measured (a block joins the tab order when its run first renders).
   for (const run of await page.locator('article.lesson .lesson-run').all()) await run.scrollIntoViewIfNeeded();
   await page.waitForTimeout(300);
-  const results = await new AxeBuilder({ page }).analyze();
-  const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`)).toEqual([]);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page }).analyze();
+    const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(severe.map((v) => `${colorScheme}: ${v.id}: ${v.help} (${v.nodes.length} nodes)`)).toEqual([]);
+  }
 });

@@ -67,11 +67,14 @@ test('every formula keeps its typeset markup after the router shows the lesson a
   await expect.poll(() => formulas().catch(() => null), { timeout: 15_000 }).toEqual(first);
 });
 
-test('the lesson has no serious or critical accessibility violations', async ({ page }) => {
+test('the lesson has no serious or critical accessibility violations, in light and dark mode', async ({ page }) => {
   await page.goto(LESSON);
-  const results = await new AxeBuilder({ page }).analyze();
-  const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes)`)).toEqual([]);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page }).analyze();
+    const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    expect(severe.map((v) => `${colorScheme}: ${v.id}: ${v.help} (${v.nodes.length} nodes)`)).toEqual([]);
+  }
 });
 
 test('KaTeX fonts are served by the app itself, not a CDN', async ({ page }) => {
