@@ -115,26 +115,21 @@ export function progressEventRow(
     }
     case 'prediction-made': {
       const data = predictionDataSchema.safeParse(parseJson(event.data));
-      if (!data.success)
-        return {
-          id: event.id,
-          kind: 'prediction',
-          at: event.occurredAt,
-          widgetId: event.target,
-          widgetTitle: widgetTitleOf(event.target),
-          predicted: '?',
-        };
+      const base = {
+        id: event.id,
+        kind: 'prediction',
+        at: event.occurredAt,
+        widgetId: event.target,
+        widgetTitle: widgetTitleOf(event.target),
+      } as const;
+      if (!data.success) return { ...base, predicted: '?' };
       const { predicted, actual, correct, target } = data.data;
       const said =
         predicted.kind === 'sign'
           ? `${target} is ${SIGN_WORDS[String(predicted.sign)] ?? predicted.sign}`
           : `${target} = ${formatNumber(predicted.value)}`;
       return {
-        id: event.id,
-        kind: 'prediction',
-        at: event.occurredAt,
-        widgetId: event.target,
-        widgetTitle: widgetTitleOf(event.target),
+        ...base,
         predictionKind: predicted.kind,
         predicted: said,
         actual: formatNumber(actual),
