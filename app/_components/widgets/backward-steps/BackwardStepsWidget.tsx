@@ -3,9 +3,9 @@
  * typesets the chain-rule factors with KaTeX here on the server, so the browser gets HTML and
  * positions, never the KaTeX or dagre code. In MDX: <BackwardStepsWidget /> (URL prefix `bs`).
  */
-import { WIDGETS } from '@/lib/widgets/catalog';
-
 import katex from 'katex';
+
+import { WIDGETS } from '@/lib/widgets/catalog';
 
 import { neuronLayouts } from '../server/lesson-graphs';
 

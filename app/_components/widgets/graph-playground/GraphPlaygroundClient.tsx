@@ -22,10 +22,10 @@ import { GraphLegend } from '../GraphLegend';
 import { GraphView } from '../GraphView';
 import styles from '../lab.module.css';
 import { NodeTable } from '../NodeTable';
+import { TableScroll } from '../TableScroll';
 import { useWidgetEvents } from '../useWidgetEvents';
 import { useWidgetUrlState } from '../useWidgetUrlState';
 import { VariableSlider } from '../VariableSlider';
-import { TableScroll } from '../TableScroll';
 import { WidgetFrame } from '../WidgetFrame';
 import shared from '../widgets.module.css';
 

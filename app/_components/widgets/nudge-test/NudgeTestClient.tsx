@@ -11,9 +11,9 @@ import { dataNumber, formatNumber } from '../format';
 import styles from '../lab.module.css';
 import { LOSS_OPTIONS, NEURON_FIELDS, neuronProgram, type Loss, type NeuronSlider } from '../neuron';
 import { NodeTable } from '../NodeTable';
+import { TableScroll } from '../TableScroll';
 import { useWidgetControls } from '../useWidgetUrlState';
 import { VariableSlider } from '../VariableSlider';
-import { TableScroll } from '../TableScroll';
 import { WidgetFrame } from '../WidgetFrame';
 import shared from '../widgets.module.css';
 
