@@ -18,16 +18,23 @@ const EMAIL = 'teacher@example.org';
 const PASSWORD = 'a long classroom passphrase';
 const CORRECT = 'The loss depends on early parameters only through many intermediate computations.';
 
-/** Axe on the page as it is, in light and in dark mode. */
+/** Axe on the page at its own width and at a small phone's (320 px), in light and in dark mode. */
 async function noSevereViolations(page: Page) {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    const results = await new AxeBuilder({ page }).analyze();
-    const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(severe.map((v) => `${colorScheme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual(
-      [],
-    );
+  const own = page.viewportSize()!;
+  for (const viewport of [own, { width: 320, height: 640 }]) {
+    await page.setViewportSize(viewport);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      const results = await new AxeBuilder({ page }).analyze();
+      const severe = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+      expect(
+        severe.map(
+          (v) => `${viewport.width}px ${colorScheme}: ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+        ),
+      ).toEqual([]);
+    }
   }
+  await page.setViewportSize(own);
   await page.emulateMedia({ colorScheme: null });
 }
 

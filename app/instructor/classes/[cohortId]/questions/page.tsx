@@ -83,7 +83,8 @@ function QuestionCard({ report, number }: { report: QuestionReport; number: numb
               highlight: optionText.get(entry.optionId)?.correct ?? false,
             }))}
           />
-          <div className={styles.tableWrap}>
+          {/* Focusable: on a phone the table scrolls sideways and holds no link to reach it by. */}
+          <div className={styles.tableWrap} tabIndex={0}>
             <table className={styles.table}>
               <caption>Options chosen on the first attempt at Q{number}</caption>
               <thead>
