@@ -15,7 +15,7 @@ export const WIDGETS = {
 
 export type KnownWidgetKind = keyof typeof WIDGETS;
 
-export function isKnownWidgetKind(kind: string): kind is KnownWidgetKind {
+function isKnownWidgetKind(kind: string): kind is KnownWidgetKind {
   return Object.hasOwn(WIDGETS, kind);
 }
 

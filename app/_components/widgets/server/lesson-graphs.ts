@@ -5,7 +5,7 @@ import 'server-only';
  * browser bundle) once per process, and passed to client widgets as plain props.
  */
 import { compile, type CompiledProgram } from '@/lib/autodiff/program';
-import { EXAMPLE_PROGRAMS, LESSON_NEURON } from '@/lib/autodiff/examples';
+import { EXAMPLE_PROGRAMS, LESSON_NEURON, LESSON_WORKED_EXAMPLE } from '@/lib/autodiff/examples';
 import { layoutTrace, type LayoutOptions } from '@/lib/graph/layout';
 import type { GraphLayout } from '@/lib/graph/types';
 
@@ -23,12 +23,11 @@ export function layoutOf(source: string, env: Record<string, number>, options: L
   return layout;
 }
 
-export const NEURON_ENV = EXAMPLE_PROGRAMS.find((program) => program.id === 'neuron-squared-error')!.env;
 export const REUSED_NODE = EXAMPLE_PROGRAMS.find((program) => program.id === 'reused-node')!;
 
 export function neuronLayouts(options: LayoutOptions = {}): { sq: GraphLayout; bce: GraphLayout } {
   return {
-    sq: layoutOf(LESSON_NEURON.squaredError, NEURON_ENV, options),
-    bce: layoutOf(LESSON_NEURON.bce, NEURON_ENV, options),
+    sq: layoutOf(LESSON_NEURON.squaredError, LESSON_WORKED_EXAMPLE, options),
+    bce: layoutOf(LESSON_NEURON.bce, LESSON_WORKED_EXAMPLE, options),
   };
 }
