@@ -6,6 +6,7 @@ import { currentInstructor, type Instructor } from '../auth/accounts';
 import type { Db } from '../db/client';
 import { HttpError, parseOrThrow } from '../http';
 import { findSession, sessionIdFrom } from '../session';
+import { cohortRoleOf, roleAtLeast, roleTooWeak, type CohortRole, type StaffedCohortRow } from './staff';
 
 /**
  * The permission checks every instructor page, action and export goes through (the shape of
@@ -16,6 +17,7 @@ import { findSession, sessionIdFrom } from '../session';
  *   no instructor session, no learner session  → 401 not-signed-in
  *   a learner session but no instructor session → 403 not-an-instructor
  *   an instructor asking for someone else's class (or a class that does not exist) → 403
+ *   a TA asking to change something, a co-instructor asking to share or archive → 403 (staff.ts)
  */
 
 export const idSchema = z
@@ -40,32 +42,49 @@ export async function requireInstructor(db: Db, headers: Headers): Promise<Instr
 
 export interface OwnedCohort {
   instructor: Instructor;
-  cohort: { id: string; name: string; joinCode: string; createdAt: Date };
+  cohort: StaffedCohortRow;
+  /** This instructor's role in the class (lib/server/instructor/staff.ts). */
+  role: CohortRole;
 }
 
 const notYours = () =>
   new HttpError(403, 'not-your-class', 'This class does not exist or belongs to another instructor.');
 
-/** The instructor and the class, when the class is theirs. Missing and foreign classes look the same. */
-export async function requireOwnedCohort(db: Db, headers: Headers, cohortId: unknown): Promise<OwnedCohort> {
+/**
+ * The instructor and the class, when they hold at least `needed` in it (staff.ts). Missing and
+ * foreign classes look the same; a weaker role gets a 403 that says what it lacks.
+ */
+export async function requireCohortRole(
+  db: Db,
+  headers: Headers,
+  cohortId: unknown,
+  needed: CohortRole,
+): Promise<OwnedCohort> {
   const instructor = await requireInstructor(db, headers);
   const id = parseOrThrow(idSchema, cohortId, ['cohortId']);
-  const cohort = await db.cohort.findFirst({
-    where: { id, ownerId: instructor.id },
-    select: { id: true, name: true, joinCode: true, createdAt: true },
-  });
-  if (!cohort) throw notYours();
-  return { instructor, cohort };
+  const found = await cohortRoleOf(db, instructor.id, id);
+  if (!found) throw notYours();
+  if (!roleAtLeast(found.role, needed)) throw roleTooWeak(found.role, needed);
+  return { instructor, cohort: found.cohort, role: found.role };
 }
 
-/** As requireOwnedCohort, and the learner must be enrolled in that class. */
+/**
+ * The instructor and the class, when they may see it: its owner, a co-instructor or a TA. For
+ * reads (dashboards, downloads); changes call requireCohortRole with 'instructor' or 'owner'.
+ */
+export async function requireOwnedCohort(db: Db, headers: Headers, cohortId: unknown): Promise<OwnedCohort> {
+  return requireCohortRole(db, headers, cohortId, 'ta');
+}
+
+/** As requireOwnedCohort (or with a stronger `needed` role), and the learner must be enrolled in that class. */
 export async function requireLearnerInOwnedCohort(
   db: Db,
   headers: Headers,
   cohortId: unknown,
   learnerId: unknown,
+  needed: CohortRole = 'ta',
 ): Promise<OwnedCohort & { learner: { id: string; displayName: string | null } }> {
-  const owned = await requireOwnedCohort(db, headers, cohortId);
+  const owned = await requireCohortRole(db, headers, cohortId, needed);
   const id = parseOrThrow(idSchema, learnerId, ['learnerId']);
   const enrollment = await db.enrollment.findUnique({
     where: { cohortId_learnerId: { cohortId: owned.cohort.id, learnerId: id } },

@@ -6,7 +6,7 @@ import type { Db } from '../db/client';
 import { isUniqueViolation } from '../db/errors';
 import { parseOrThrow } from '../http';
 import { createCohort, newJoinCode } from '../learner-service';
-import { requireInstructor, requireOwnedCohort } from './access';
+import { requireCohortRole, requireInstructor } from './access';
 
 export interface ClassSummary {
   id: string;
@@ -20,7 +20,8 @@ export interface ClassSummary {
 export async function listMyClasses(db: Db, headers: Headers): Promise<ClassSummary[]> {
   const instructor = await requireInstructor(db, headers);
   const cohorts = await db.cohort.findMany({
-    where: { ownerId: instructor.id },
+    // Classes they created and classes shared with them (staff.ts).
+    where: { OR: [{ ownerId: instructor.id }, { staff: { some: { instructorId: instructor.id } } }] },
     orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
     select: { id: true, name: true, joinCode: true, createdAt: true, _count: { select: { enrollments: true } } },
   });
@@ -45,7 +46,7 @@ export async function createClass(db: Db, headers: Headers, input: unknown): Pro
 
 /** A new join code for the class; the old one stops working at once. Learners already in the class stay. */
 export async function rotateJoinCode(db: Db, headers: Headers, cohortId: unknown): Promise<{ joinCode: string }> {
-  const { cohort } = await requireOwnedCohort(db, headers, cohortId);
+  const { cohort } = await requireCohortRole(db, headers, cohortId, 'instructor');
   for (let tries = 0; tries < 5; tries++) {
     const joinCode = newJoinCode();
     try {
