@@ -7,9 +7,13 @@ export async function register() {
   serverEnv();
   // Prerendering during `next build` also loads this hook; there is no database to fill then.
   if (process.env.NEXT_PHASE === 'phase-production-build') return;
+  // Request ids, JSON request logs and Prometheus counts for every request (docs/decisions/018).
+  const { installRequestObserver } = await import('@/lib/server/metrics');
+  installRequestObserver();
+  const { log } = await import('@/lib/server/log');
   const { syncCourseContent } = await import('@/lib/server/content-sync');
   const { lessons, questions } = await syncCourseContent();
-  console.log(`[autodidact] course content loaded: ${lessons} lesson(s), ${questions} question(s)`);
+  log.info({ lessons, questions }, 'course content loaded');
   // Issue 6: with no instructor yet, print a one-time setup link (docs/decisions/008).
   const { announceSetupToken } = await import('@/lib/server/auth/setup-announce');
   await announceSetupToken();

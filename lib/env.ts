@@ -35,6 +35,17 @@ const envSchema = z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL such as https://autodidact.example.org' })
       .transform((url) => url.replace(/\/+$/, ''))
       .optional(),
+    /** Log threshold for the JSON logs on stdout (lib/server/log.ts). */
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+        message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+      })
+      .optional(),
+    /** Turns on GET /api/metrics (Prometheus); the scraper sends it as a Bearer token. */
+    AUTODIDACT_METRICS_TOKEN: z
+      .string()
+      .min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 16`')
+      .optional(),
   })
   .superRefine((env, context) => {
     if (!env.SESSION_SECRET && !env.DATABASE_URL.startsWith('file:')) {

@@ -3,6 +3,8 @@ import 'server-only';
 import type { z } from 'zod';
 
 import { databaseUnavailable } from './db/unavailable';
+import { log } from './log';
+import { countDatabaseError } from './metrics';
 
 /**
  * HTTP plumbing shared by the route handlers: JSON bodies with a size cap, strict parsing with
@@ -50,11 +52,12 @@ export async function handle(run: () => Promise<Response>): Promise<Response> {
     const unavailable = databaseUnavailable(error);
     if (unavailable) {
       const detail = error instanceof Error ? error.message.trim().split('\n').at(-1) : String(error);
-      console.warn(`[api] ${unavailable.code}: ${detail}`);
+      log.warn({ code: unavailable.code, detail }, 'database unavailable: answered 503');
+      countDatabaseError(unavailable.code);
       const body: ErrorBody = { error: { code: unavailable.code, message: unavailable.message } };
       return json(body, { status: 503, headers: { 'Retry-After': String(unavailable.retryAfterSeconds) } });
     }
-    console.error('[api] unexpected error', error);
+    log.error({ err: error }, 'unexpected error: answered 500');
     return errorResponse(new HttpError(500, 'internal', 'Something went wrong on our side. Please try again.'));
   }
 }

@@ -1,14 +1,12 @@
-import { getDb } from '@/lib/server/db/client';
+import { checkHealth } from '@/lib/server/health';
 
 export const dynamic = 'force-dynamic';
 
-/** Liveness and database reachability, for load balancers and the test harness. */
+/** Liveness and database health, for load balancers, monitoring and the test harness. */
 export async function GET() {
-  try {
-    const db = await getDb();
-    await db.$queryRawUnsafe('SELECT 1');
-    return Response.json({ status: 'ok' });
-  } catch {
-    return Response.json({ status: 'unavailable', reason: 'database unreachable' }, { status: 503 });
-  }
+  const report = await checkHealth();
+  return Response.json(report, {
+    status: report.status === 'ok' ? 200 : 503,
+    headers: { 'Cache-Control': 'no-store' },
+  });
 }
