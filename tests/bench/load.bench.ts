@@ -341,7 +341,7 @@ async function benchDatabase(kind: 'sqlite' | 'postgresql', adminUrl?: string): 
     if (process.env.LOAD_SERVER_LOG === '1')
       console.error(`[load] server output (tail):\n${server.output().slice(-4000)}`);
     const busy = (server.output().match(/SQLITE_BUSY|database is locked|database-busy/g) ?? []).length;
-    const serverErrors = (server.output().match(/\[api\] unexpected error/g) ?? []).length;
+    const serverErrors = (server.output().match(/"msg":"unexpected error/g) ?? []).length;
     for (const result of results) Object.assign(result, { sqlite_busy_logged: busy, server_500s_logged: serverErrors });
     return results;
   } finally {

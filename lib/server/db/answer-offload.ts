@@ -8,6 +8,7 @@ import {
   type AnswerRow,
   type SessionWithResponses,
 } from './answer-statements';
+import { log } from '../log';
 import type { Db } from './client';
 import {
   reviveError,
@@ -123,7 +124,7 @@ export class AnswerWorkerClient implements AnswerStatements {
       this.pending.clear();
     };
     worker.on('error', (error) => {
-      console.error('[autodidact] answer worker failed:', error);
+      log.error({ err: error }, 'answer worker failed');
       lost(`failed (${error.message})`);
     });
     worker.on('exit', (code) => lost(`exited with code ${code}`));

@@ -9,6 +9,7 @@ import { type Prisma as PostgresPrisma, PrismaClient as PostgresPrismaClient } f
 import { type Prisma as SqlitePrisma, PrismaClient } from './generated/sqlite/client';
 import { offloadAnswerStatements } from './answer-offload';
 import { DurableSqliteAdapterFactory } from './wal-sync';
+import { log } from '../log';
 
 /**
  * The database client every caller uses, whichever database DATABASE_URL names. Typed as the
@@ -83,7 +84,7 @@ async function connectPostgres(url: string, poolSize: number): Promise<Db> {
     {
       // A dropped idle connection (server restart, network blip) must not crash the process;
       // the pool discards it and the next query opens a new one.
-      onPoolError: (error) => console.error('[autodidact] PostgreSQL pool error:', error.message),
+      onPoolError: (error) => log.error({ detail: error.message }, 'PostgreSQL pool error'),
     },
   );
   const client = new PostgresPrismaClient({ adapter });
