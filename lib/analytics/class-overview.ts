@@ -21,8 +21,13 @@ export interface LearnerActivity {
   widgetsUsed: number;
   /** Latest quiz score, 0..1; null before the first submission. */
   quizScore: number | null;
-  /** Every graded attempt, any order; feeds mastery and the stuck rule. */
+  /** Every graded attempt, any order; feeds the stuck rule (and mastery when `evidence` is absent). */
   attempts: readonly MasteryAttempt[];
+  /**
+   * Mastery evidence: graded and practice attempts, one entry per answer and part skill, as
+   * lib/quiz/mastery.ts skillEvidence builds it for the learner's own panel too (docs/decisions/014).
+   */
+  evidence?: readonly MasteryAttempt[];
   lastActiveAt: Instant | null;
 }
 
@@ -108,7 +113,7 @@ export function buildClassOverview(
       sectionsRead: learner.sectionsRead,
       widgetsUsed: learner.widgetsUsed,
       quizScore: learner.quizScore,
-      mastery: computeMastery(learner.attempts, masteryConfig),
+      mastery: computeMastery(learner.evidence ?? learner.attempts, masteryConfig),
       lastActiveAt: learner.lastActiveAt === null ? null : toEpochMs(learner.lastActiveAt),
       stuckOn,
       stuck: stuckOn.length > 0,

@@ -1,18 +1,23 @@
 /**
- * Per-skill mastery, shared by the instructor dashboards and the learner's own progress display.
+ * Per-skill mastery: the one model behind the learner's progress panel and the instructor's class
+ * overview (both reach it through lib/quiz/mastery.ts, which turns graded and practice attempts
+ * into the evidence below).
  *
- * The model is a recency-weighted accuracy: the newest attempt counts 1, the one before it 0.6,
- * the one before that 0.36, and so on. A teacher can check it with a pencil, and recent work
- * outweighs early mistakes, which is what "has this learner got it now?" asks. A skill is
- * mastered after at least 3 attempts with a weighted accuracy of 0.8 or more. Why this and not
- * Bayesian Knowledge Tracing: docs/decisions/007-item-statistics.md.
+ * The rule, chosen so that the label never contradicts the numbers shown beside it
+ * (docs/decisions/014-learner-state-and-mastery.md, superseding the recency-weighted accuracy of
+ * 007):
+ *  - each piece of evidence is one answer's parts on one skill, right when all of them were right;
+ *  - a skill is "mastered" when the learner's latest `streakForMastery` (3) answers on it were all
+ *    right; a wrong answer after that takes it back to "practising";
+ *  - `progress`, the bar, is the right answers in a row out of the 3 needed, so a full bar means
+ *    mastered and nothing else; `correct` of `attempts` is the evidence a person can check.
  */
 import { toEpochMs, type Instant } from './instant';
 import { SKILLS, type Skill } from './skills';
 
 export interface MasteryAttempt {
   skill: Skill;
-  /** Fraction of marks, 0..1. */
+  /** Fraction of marks, 0..1. The answer counts as right only at 1 (partial credit is not mastery). */
   score: number;
   at: Instant;
 }
@@ -22,72 +27,74 @@ export type MasteryLevel = (typeof MASTERY_LEVELS)[number];
 
 export interface SkillMastery {
   level: MasteryLevel;
-  /** Recency-weighted accuracy, 0..1; null before the first attempt. */
+  /** Share of answers on this skill that were right, 0..1; null before the first answer. */
   value: number | null;
+  /** Answers on this skill (graded and practice). */
   attempts: number;
-  /** Epoch ms of the latest attempt, or null. */
+  /** Of which right. */
+  correct: number;
+  /** Right answers in a row, counting back from the newest. */
+  streak: number;
+  /** Progress toward mastery, 0..1: min(streak, streakForMastery) / streakForMastery. 1 only when mastered. */
+  progress: number;
+  /** Epoch ms of the latest answer, or null. */
   lastAttemptAt: number | null;
 }
 
 export interface MasteryConfig {
-  /** Weight of each attempt relative to the next newer one, in (0, 1]. 1 means a plain average. */
-  decay: number;
-  masteredThreshold: number;
-  minAttemptsForMastery: number;
+  /** Right answers in a row, newest back, that make a skill mastered. */
+  streakForMastery: number;
 }
 
-export const defaultMasteryConfig: Readonly<MasteryConfig> = {
-  decay: 0.6,
-  masteredThreshold: 0.8,
-  minAttemptsForMastery: 3,
-};
+export const defaultMasteryConfig: Readonly<MasteryConfig> = { streakForMastery: 3 };
 
-/** Weighted accuracy of scores given oldest first. */
-export function recencyWeightedAccuracy(scoresOldestFirst: readonly number[], decay: number): number | null {
-  if (scoresOldestFirst.length === 0) return null;
-  let weight = 1;
-  let weightedSum = 0;
-  let totalWeight = 0;
-  for (let k = scoresOldestFirst.length - 1; k >= 0; k--) {
-    weightedSum += weight * (scoresOldestFirst[k] ?? 0);
-    totalWeight += weight;
-    weight *= decay;
-  }
-  return weightedSum / totalWeight;
+/** An answer is right when it earned every mark. */
+export function isRight(score: number): boolean {
+  return score >= 1;
 }
 
-export function masteryLevelFor(
-  value: number | null,
-  attempts: number,
+/** Mastery of one skill from its scores, oldest first. */
+export function skillMasteryOf(
+  scoresOldestFirst: readonly number[],
+  lastAttemptAt: number | null,
   config: MasteryConfig = defaultMasteryConfig,
-): MasteryLevel {
-  if (value === null || attempts === 0) return 'not started';
-  if (attempts >= config.minAttemptsForMastery && value >= config.masteredThreshold) return 'mastered';
-  return 'practising';
+): SkillMastery {
+  const need = config.streakForMastery;
+  const attempts = scoresOldestFirst.length;
+  const correct = scoresOldestFirst.filter(isRight).length;
+  let streak = 0;
+  for (let k = attempts - 1; k >= 0 && isRight(scoresOldestFirst[k] ?? 0); k--) streak++;
+  const level: MasteryLevel = attempts === 0 ? 'not started' : streak >= need ? 'mastered' : 'practising';
+  return {
+    level,
+    value: attempts === 0 ? null : correct / attempts,
+    attempts,
+    correct,
+    streak,
+    progress: Math.min(streak, need) / need,
+    lastAttemptAt: attempts === 0 ? null : lastAttemptAt,
+  };
 }
 
-/** Mastery for every skill (skills without attempts are 'not started'). Attempt order in the input does not matter. */
+/** Mastery for every skill (skills without answers are 'not started'). Input order does not matter. */
 export function computeMastery(
   attempts: readonly MasteryAttempt[],
   config: MasteryConfig = defaultMasteryConfig,
 ): Record<Skill, SkillMastery> {
-  if (!(config.decay > 0 && config.decay <= 1)) throw new RangeError('decay must be in (0, 1]');
-  // Stable sort: attempts with equal times keep their input order.
+  if (!(Number.isInteger(config.streakForMastery) && config.streakForMastery >= 1)) {
+    throw new RangeError('streakForMastery must be a whole number of at least 1');
+  }
+  // Stable sort: answers with equal times keep their input order.
   const ordered = [...attempts].sort((a, b) => toEpochMs(a.at) - toEpochMs(b.at));
   const result = {} as Record<Skill, SkillMastery>;
   for (const skill of SKILLS) {
     const forSkill = ordered.filter((attempt) => attempt.skill === skill);
-    const value = recencyWeightedAccuracy(
-      forSkill.map((attempt) => attempt.score),
-      config.decay,
-    );
     const last = forSkill[forSkill.length - 1];
-    result[skill] = {
-      level: masteryLevelFor(value, forSkill.length, config),
-      value,
-      attempts: forSkill.length,
-      lastAttemptAt: last === undefined ? null : toEpochMs(last.at),
-    };
+    result[skill] = skillMasteryOf(
+      forSkill.map((attempt) => attempt.score),
+      last === undefined ? null : toEpochMs(last.at),
+      config,
+    );
   }
   return result;
 }

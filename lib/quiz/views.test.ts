@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { graphPractice, knowledgeCheck } from '@/content/lessons/chain-rule-computational-graphs/questions';
 
 import { gradeChoice } from './grading';
-import { lessonMastery } from './mastery';
 import type { ChoiceAnswerKey, MisconceptionId, NumericSolution } from './schema';
 import { choiceVariant, type ChoiceKey } from './variants';
 import { questionView, type LessonQuizContent, type StoredAttempt } from './views';
@@ -60,42 +59,5 @@ describe('question views', () => {
     expect(view.givens.map((given) => given.name)).toEqual(['x', 'w', 'b', 'y']);
     expect(view.tolerance).toEqual({ relative: 0.01, absolute: 0.001 });
     expect(view.reveal).toBeNull();
-  });
-});
-
-describe('lesson mastery', () => {
-  it('starts every skill at "not started" and masters a skill from correct answers', () => {
-    const initial = lessonMastery(content.questions, []);
-    expect(initial.every((skill) => skill.level === 'not started' && skill.value === null)).toBe(true);
-    expect(initial.map((skill) => skill.skill)).toEqual([
-      'local-derivative',
-      'chain-product',
-      'sum-over-paths',
-      'gradient-step',
-    ]);
-
-    const full = { score: 1, correct: true, parts: [{ id: 'value', score: 1, correct: true, misconception: null }] };
-    const mastery = lessonMastery(content.questions, [{ questionId: 'reused-node', grading: full, at: 1 }]);
-    expect(mastery.find((skill) => skill.skill === 'sum-over-paths')).toMatchObject({
-      level: 'mastered',
-      value: 1,
-      attempts: 1,
-    });
-    expect(mastery.find((skill) => skill.skill === 'gradient-step')).toMatchObject({ level: 'not started' });
-  });
-
-  it('credits each part of a multi-part answer to its own skill', () => {
-    const grading = {
-      score: 2 / 3,
-      correct: false,
-      parts: [
-        { id: 'dLda', score: 1, correct: true, misconception: null },
-        { id: 'dadz', score: 0, correct: false, misconception: 'sigmoid-for-derivative' as const },
-        { id: 'dzdw', score: 1, correct: true, misconception: null },
-      ],
-    };
-    const mastery = lessonMastery(content.questions, [{ questionId: 'chain-factors', grading, at: 1 }]);
-    expect(mastery.find((skill) => skill.skill === 'local-derivative')).toMatchObject({ value: 0.5, attempts: 1 });
-    expect(mastery.find((skill) => skill.skill === 'chain-product')).toMatchObject({ value: 1, attempts: 1 });
   });
 });

@@ -120,7 +120,12 @@ function storedAttempt(row: ResponseRow): StoredAttempt & { questionId: string; 
 function masteryOf(content: LessonQuizContent, rows: readonly ResponseRow[]): MasteryView[] {
   return lessonMastery(
     content.questions,
-    rows.map((row) => ({ questionId: row.questionId, grading: parseGrading(row.grading), at: row.createdAt })),
+    rows.map((row) => ({
+      questionId: row.questionId,
+      grading: parseGrading(row.grading),
+      at: row.createdAt,
+      mode: 'graded' as const,
+    })),
   );
 }
 

@@ -12,6 +12,8 @@ import {
 import { MS_PER_DAY } from '@/lib/analytics/instant';
 import type { MasteryAttempt } from '@/lib/analytics/mastery';
 import type { Skill } from '@/lib/analytics/skills';
+import { skillEvidence, type EvidenceAttempt } from '@/lib/quiz/mastery';
+import type { PublicQuestion } from '@/lib/quiz/schema';
 
 import { databaseProvider, type Db } from '../db/client';
 import { Prisma } from '../db/generated/sqlite/client';
@@ -64,11 +66,38 @@ export interface ClassOverviewPage {
 interface CourseQuestions {
   ids: string[];
   skillOf: Map<string, Skill>;
+  /** The questions themselves, for mastery evidence per part skill. */
+  list: readonly PublicQuestion[];
 }
 
+/** Built once: the course content does not change while the server runs. */
+let courseQuestionsMemo: CourseQuestions | undefined;
+
 export function courseQuestions(): CourseQuestions {
+  if (courseQuestionsMemo) return courseQuestionsMemo;
   const questions = allQuizzes().flatMap((quiz) => quiz.questions);
-  return { ids: questions.map((q) => q.id), skillOf: new Map(questions.map((q) => [q.id, q.skill])) };
+  courseQuestionsMemo = {
+    ids: questions.map((q) => q.id),
+    skillOf: new Map(questions.map((q) => [q.id, q.skill])),
+    list: questions,
+  };
+  return courseQuestionsMemo;
+}
+
+const storedGradingSchema = z.object({ parts: z.array(z.object({ id: z.string(), score: z.number() })) });
+
+/**
+ * A stored grading's parts, for mastery evidence. Rows are written by the quiz service, so this
+ * only guards against rows from an older format: those count as one whole-question part.
+ */
+function gradingParts(text: string, score: number): EvidenceAttempt['grading'] {
+  try {
+    const parsed = storedGradingSchema.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // fall through
+  }
+  return { parts: [{ id: '', score }] };
 }
 
 /** Label for a learner who has not given a name: stable and short, never blank. */
@@ -201,7 +230,7 @@ export async function overviewRowsFor(
 ): Promise<ClassOverviewRow[]> {
   if (learnerIds.length === 0) return [];
   const ids = [...learnerIds];
-  const [learners, sections, widgets, lastEvents, responses] = await Promise.all([
+  const [learners, sections, widgets, lastEvents, responses, practice] = await Promise.all([
     db.learner.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } }),
     db.progressEvent.groupBy({
       by: ['learnerId', 'target'],
@@ -211,7 +240,12 @@ export async function overviewRowsFor(
     db.progressEvent.groupBy({ by: ['learnerId'], where: { learnerId: { in: ids } }, _max: { occurredAt: true } }),
     db.response.findMany({
       where: { learnerId: { in: ids } },
-      select: { learnerId: true, questionId: true, attempt: true, score: true, createdAt: true },
+      select: { learnerId: true, questionId: true, attempt: true, score: true, createdAt: true, grading: true },
+    }),
+    // Practice on fresh numbers is evidence of skill (mastery), never part of the score.
+    db.practiceResponse.findMany({
+      where: { learnerId: { in: ids } },
+      select: { learnerId: true, questionId: true, score: true, createdAt: true, grading: true },
     }),
   ]);
   const countBy = (rows: readonly { learnerId: string }[]) => {
@@ -228,6 +262,12 @@ export async function overviewRowsFor(
     list.push(response);
     byLearner.set(response.learnerId, list);
   }
+  const practiceBy = new Map<string, typeof practice>();
+  for (const row of practice) {
+    const list = practiceBy.get(row.learnerId) ?? [];
+    list.push(row);
+    practiceBy.set(row.learnerId, list);
+  }
   const questionIds = new Set(questions.ids);
   const byId = new Map(learners.map((learner) => [learner.id, learner]));
   const activities: LearnerActivity[] = ids.flatMap((id) => {
@@ -238,7 +278,23 @@ export async function overviewRowsFor(
       const skill = questions.skillOf.get(row.questionId);
       return skill ? [{ skill, score: row.score, at: row.createdAt }] : [];
     });
+    // The same evidence, through the same function, as the learner's own progress panel.
+    const evidence = skillEvidence(questions.list, [
+      ...own.map((row) => ({
+        questionId: row.questionId,
+        grading: gradingParts(row.grading, row.score),
+        at: row.createdAt,
+        mode: 'graded' as const,
+      })),
+      ...(practiceBy.get(id) ?? []).map((row) => ({
+        questionId: row.questionId,
+        grading: gradingParts(row.grading, row.score),
+        at: row.createdAt,
+        mode: 'practice' as const,
+      })),
+    ]);
     let lastActive = lastEventAt.get(id) ?? null;
+    for (const row of practiceBy.get(id) ?? []) lastActive = Math.max(lastActive ?? 0, row.createdAt.getTime());
     for (const row of own) lastActive = Math.max(lastActive ?? 0, row.createdAt.getTime());
     return [
       {
@@ -251,6 +307,7 @@ export async function overviewRowsFor(
           questions.ids.length,
         ),
         attempts,
+        evidence,
         lastActiveAt: lastActive,
       },
     ];
