@@ -211,6 +211,30 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+/**
+ * Names learners bring from maths and other languages, which the edit distance cannot reach
+ * (`ln` is two edits from `log`): suggested by meaning, with the reason where it helps.
+ */
+const FUNCTION_ALIASES: Readonly<Record<string, { name: string; note?: string }>> = {
+  ln: { name: 'log', note: 'log here is the natural logarithm' },
+  loge: { name: 'log', note: 'log here is the natural logarithm' },
+  sig: { name: 'sigmoid' },
+  logistic: { name: 'sigmoid' },
+  sqr: { name: 'x^2', note: "square with '^'" },
+  square: { name: 'x^2', note: "square with '^'" },
+  fabs: { name: 'abs' },
+};
+
+/** The hint after "unknown function 'name'", or '' when nothing is close. */
+export function functionHint(name: string): string {
+  const alias = Object.prototype.hasOwnProperty.call(FUNCTION_ALIASES, name.toLowerCase())
+    ? FUNCTION_ALIASES[name.toLowerCase()]
+    : undefined;
+  if (alias) return `; did you mean '${alias.name}'?${alias.note ? ` (${alias.note})` : ''}`;
+  const suggestion = suggestFunction(name);
+  return suggestion === undefined ? '' : `; did you mean '${suggestion}'?`;
+}
+
 function suggestFunction(name: string): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -355,8 +379,7 @@ class Parser {
   private parseCall(nameToken: Token): number {
     const definition = CALLABLE_OPS.get(nameToken.text);
     if (definition === undefined) {
-      const suggestion = suggestFunction(nameToken.text);
-      const hint = suggestion === undefined ? '' : `; did you mean '${suggestion}'?`;
+      const hint = functionHint(nameToken.text);
       throw new AutodiffError(
         'unknown-function',
         `unknown function '${nameToken.text}'${hint}`,

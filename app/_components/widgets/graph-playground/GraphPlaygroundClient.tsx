@@ -6,12 +6,16 @@ import type { CompiledProgram, ProgramResult } from '@/lib/autodiff/program';
 import { edgeKey, type GraphLayout } from '@/lib/graph/types';
 import {
   decodeVars,
+  domainIssues,
   encodeVars,
   envFor,
   errorLocation,
   MAX_SOURCE_LENGTH,
+  outputName,
   sliderRange,
+  tooLargeToDraw,
   tryCompile,
+  untrustedGradients,
   type ProgramError,
 } from '@/lib/widgets/playground';
 import { defineWidgetState, oneOf, text } from '@/lib/widgets/url-state';
@@ -114,12 +118,20 @@ export function GraphPlaygroundClient({ id, initial }: GraphPlaygroundClientProp
     const mine = ++generation.current;
     let layout = layouts.current.get(next);
     if (!layout) {
+      // Layout depends on structure alone, so any values do; the first run supplies the trace.
+      const trace = outcome.program.run(envFor(outcome.program.variables, {})).trace;
+      // A graph too big to lay out quickly is refused before dagre runs: the layout blocks the
+      // page while it runs, and x*x*...*x in a shared link once froze the tab for minutes.
+      const tooBig = tooLargeToDraw(trace);
+      if (tooBig) {
+        setLaying(false);
+        setError({ ...tooBig, source: next });
+        return false;
+      }
       setLaying(true);
       try {
-        // dagre is loaded only now, never with the page. Layout depends on structure alone, so
-        // any values do; the first run of the program supplies its trace.
+        // dagre is loaded only now, never with the page.
         const { layoutTrace } = await import('@/lib/graph/layout');
-        const trace = outcome.program.run(envFor(outcome.program.variables, {})).trace;
         layout = layoutTrace(trace, LAYOUT_OPTIONS);
         layouts.current.set(next, layout);
       } catch (failure) {
@@ -206,7 +218,19 @@ export function GraphPlaygroundClient({ id, initial }: GraphPlaygroundClientProp
   const stale = error !== null || laying;
   const variables = shown.program.variables;
   const passes = run?.passes ?? 0;
-  const output = shown.layout.nodes.find((node) => node.id === shown.layout.output)?.name ?? 'L';
+  // An unnamed last line (`x * x + x`) is "output", never an internal id such as add3.
+  const output = run
+    ? outputName(
+        run.trace.nodes.find((node) => node.id === run.trace.output),
+        variables,
+      )
+    : 'output';
+  const issues = useMemo(() => (run ? domainIssues(run.trace) : []), [run]);
+  const untrusted = useMemo(() => (run ? untrustedGradients(run.trace) : new Set<string>()), [run]);
+  const nodeLabel = (nodeId: number) => {
+    const node = shown.layout.nodes.find((candidate) => candidate.id === nodeId);
+    return node && node.opLabel !== '' ? node.name : (node?.op ?? 'a node');
+  };
 
   return (
     <WidgetFrame
@@ -307,7 +331,8 @@ export function GraphPlaygroundClient({ id, initial }: GraphPlaygroundClientProp
                     const field = editor.current;
                     if (!field) return;
                     field.focus();
-                    field.setSelectionRange(location.offset, location.offset + 1);
+                    // A caret, not a selection: the next keystroke inserts instead of deleting.
+                    field.setSelectionRange(location.offset, location.offset);
                   }}
                 >
                   Go to the error
@@ -364,6 +389,22 @@ export function GraphPlaygroundClient({ id, initial }: GraphPlaygroundClientProp
           )}
         </p>
       </div>
+      <ModeCost mode={values.mode} inputs={variables.length} output={output} />
+      {issues.length > 0 ? (
+        <div className={styles.domainWarning} role="note" data-domain-issues={issues.length}>
+          <p>
+            <strong>Outside the domain.</strong>{' '}
+            {issues.map((issue, index) => (
+              <span key={issue.node}>
+                {index > 0 ? ' ' : ''}
+                At {nodeLabel(issue.node)}: {issue.message}.
+              </span>
+            ))}{' '}
+            Its value is undefined (shown as —), so every gradient that passes through it means nothing; the table marks
+            those as undefined.
+          </p>
+        </div>
+      ) : null}
       <div className={stale ? styles.stale : undefined} aria-busy={laying}>
         {run ? (
           <>
@@ -382,7 +423,15 @@ export function GraphPlaygroundClient({ id, initial }: GraphPlaygroundClientProp
       </div>
       {run ? (
         <>
-          <GradientTable run={run} env={env} variables={variables} mode={values.mode} passes={passes} output={output} />
+          <GradientTable
+            run={run}
+            env={env}
+            variables={variables}
+            mode={values.mode}
+            passes={passes}
+            output={output}
+            untrusted={untrusted}
+          />
           <NodeTable
             layout={shown.layout}
             trace={run.trace}
@@ -402,6 +451,8 @@ interface GradientTableProps {
   mode: Mode;
   passes: number;
   output: string;
+  /** Variables whose gradient passes through a value outside a function's domain. */
+  untrusted: ReadonlySet<string>;
 }
 
 /**
@@ -410,7 +461,15 @@ interface GradientTableProps {
  * it (useDeferredValue) cost a second frame per input, with its own style, layout and paint,
  * about 4 ms more main-thread work per input on the playground than doing it in one frame.
  */
-const GradientTable = memo(function GradientTable({ run, env, variables, mode, passes, output }: GradientTableProps) {
+const GradientTable = memo(function GradientTable({
+  run,
+  env,
+  variables,
+  mode,
+  passes,
+  output,
+  untrusted,
+}: GradientTableProps) {
   return (
     <TableScroll>
       <table className={`${shared.table} ${styles.gradients}`}>
@@ -421,15 +480,26 @@ const GradientTable = memo(function GradientTable({ run, env, variables, mode, p
           <tr>
             <th scope="col">Variable</th>
             <th scope="col">Value</th>
-            <th scope="col">∂{output}/∂variable</th>
+            <th scope="col">Gradient ∂{output}/∂variable</th>
+            <th scope="col">Found by</th>
           </tr>
         </thead>
         <tbody>
-          {variables.map((name) => (
-            <tr key={name} data-variable={name} data-grad={dataNumber(run.gradients[name] ?? Number.NaN)}>
+          {variables.map((name, index) => (
+            <tr
+              key={name}
+              data-variable={name}
+              data-grad={dataNumber(run.gradients[name] ?? Number.NaN)}
+              data-domain={untrusted.has(name) ? 'outside' : undefined}
+            >
               <th scope="row">{name}</th>
               <td>{formatNumber(env[name]!)}</td>
-              <td>{formatNumber(run.gradients[name] ?? Number.NaN)}</td>
+              <td>
+                {untrusted.has(name)
+                  ? `undefined (the engine's ${formatNumber(run.gradients[name] ?? Number.NaN)} passes through an undefined value)`
+                  : formatNumber(run.gradients[name] ?? Number.NaN)}
+              </td>
+              <td>{mode === 'reverse' ? 'the one backward pass' : `forward pass ${index + 1}, started at ${name}`}</td>
             </tr>
           ))}
         </tbody>
@@ -437,3 +507,35 @@ const GradientTable = memo(function GradientTable({ run, env, variables, mode, p
     </TableScroll>
   );
 });
+
+/**
+ * What each mode computes and what it costs, side by side, with the chosen one marked: the
+ * toggle alone changes only a count, which taught nothing (issue 16, item 12).
+ */
+function ModeCost({ mode, inputs, output }: { mode: Mode; inputs: number; output: string }) {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 'es'}`;
+  return (
+    <div className={styles.modeCost} data-mode-cost={mode}>
+      <div className={mode === 'reverse' ? styles.modeChosen : styles.modeOther} data-mode-card="reverse">
+        <p className={styles.modeTitle}>Reverse mode (backpropagation){mode === 'reverse' ? ': chosen' : ''}</p>
+        <p>
+          Starts at {output} with ∂{output}/∂{output} = 1 and sends it backward through every node once. One pass gives
+          ∂{output}/∂ of every input at the same time. Cost: <strong>one pass per output</strong>, here{' '}
+          {plural(1, 'pass')}.
+        </p>
+      </div>
+      <div className={mode === 'forward' ? styles.modeChosen : styles.modeOther} data-mode-card="forward">
+        <p className={styles.modeTitle}>Forward mode{mode === 'forward' ? ': chosen' : ''}</p>
+        <p>
+          Picks one input, sets its derivative to 1 and carries &ldquo;how much does this node move when that input
+          moves&rdquo; forward, alongside the values. One pass gives ∂{output}/∂ of that one input. Cost:{' '}
+          <strong>one pass per input</strong>, here {plural(inputs, 'pass')}.
+        </p>
+      </div>
+      <p className={styles.modeNote}>
+        Both give the same gradients (compare the table). A network has millions of inputs to adjust (its weights) and
+        one loss, so training uses reverse mode.
+      </p>
+    </div>
+  );
+}
