@@ -17,4 +17,7 @@ export async function register() {
   // Issue 6: with no instructor yet, print a one-time setup link (docs/decisions/008).
   const { announceSetupToken } = await import('@/lib/server/auth/setup-announce');
   await announceSetupToken();
+  // Issue 18: the LTI signing key (made on first start) and the grade passback worker (decision 017).
+  const { startLti } = await import('@/lib/server/lti/startup');
+  await startLti();
 }

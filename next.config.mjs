@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import createMDX from '@next/mdx';
 import { PHASE_DEVELOPMENT_SERVER } from 'next/constants.js';
 
-import { securityHeaders } from './lib/security-headers.mjs';
+import { ltiBaseHeaders, securityHeaders } from './lib/security-headers.mjs';
 
 /** @type {import('next').NextConfig} */
 const baseConfig = {
@@ -38,6 +38,12 @@ export default function nextConfig(phase) {
   const dev = phase === PHASE_DEVELOPMENT_SERVER;
   return withMDX({
     ...baseConfig,
-    headers: () => Promise.resolve([{ source: '/:path*', headers: securityHeaders({ dev }) }]),
+    // /lti/* pages set their own framing rules per response (only registered LMS origins may
+    // frame them, decision 017); every other page stays unframeable.
+    headers: () =>
+      Promise.resolve([
+        { source: '/:path((?!lti/).*)', headers: securityHeaders({ dev }) },
+        { source: '/lti/:path*', headers: ltiBaseHeaders({ dev }) },
+      ]),
   });
 }

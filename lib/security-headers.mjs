@@ -12,8 +12,13 @@
 // style-src needs 'unsafe-inline' too: KaTeX's HTML output positions glyphs with style=""
 // attributes and React's style props render the same way.
 
-/** The Content-Security-Policy directives; `dev` adds what `next dev` needs (eval for React Refresh, HMR socket). */
-export function contentSecurityPolicy({ dev = false } = {}) {
+/**
+ * The Content-Security-Policy directives; `dev` adds what `next dev` needs (eval for React Refresh, HMR socket).
+ * LTI pages (lib/server/lti/html.ts, proxy.ts) pass the registered platforms' origins as
+ * `frameAncestors` and, for the deep linking response, the platform's return URL in `formAction`.
+ * @param {{ dev?: boolean, frameAncestors?: string[], formAction?: string[] }} [options]
+ */
+export function contentSecurityPolicy({ dev = false, frameAncestors = ["'none'"], formAction = ["'self'"] } = {}) {
   const directives = {
     'default-src': ["'self'"],
     'script-src': ["'self'", "'unsafe-inline'", ...(dev ? ["'unsafe-eval'"] : [])],
@@ -24,8 +29,8 @@ export function contentSecurityPolicy({ dev = false } = {}) {
     'connect-src': ["'self'", ...(dev ? ['ws:', 'wss:'] : [])],
     'object-src': ["'none'"],
     'base-uri': ["'self'"],
-    'form-action': ["'self'"],
-    'frame-ancestors': ["'none'"],
+    'form-action': formAction,
+    'frame-ancestors': frameAncestors,
   };
   return Object.entries(directives)
     .map(([name, values]) => `${name} ${values.join(' ')}`)
@@ -44,4 +49,16 @@ export function securityHeaders({ dev = false } = {}) {
     { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' },
     { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
   ];
+}
+
+/**
+ * Headers for /lti/* (issue 18): everything above except the framing rules. Those pages are reached
+ * from an LMS, often inside its iframe, so each response sets its own Content-Security-Policy with
+ * frame-ancestors naming the registered platforms' origins only (lib/server/lti/html.ts for route
+ * handlers, proxy.ts for the framed lesson page), and never X-Frame-Options, which cannot name origins.
+ */
+export function ltiBaseHeaders({ dev = false } = {}) {
+  return securityHeaders({ dev }).filter(
+    (header) => header.key !== 'Content-Security-Policy' && header.key !== 'X-Frame-Options',
+  );
 }

@@ -2,6 +2,7 @@ import 'server-only';
 
 import type { Db } from './client';
 import { Prisma } from './generated/sqlite/client';
+import { ltiOutboxInsert } from '../lti/outbox-sql';
 
 /**
  * The two statements of the answer path (docs/decisions/009): the group read of sessions with
@@ -92,7 +93,7 @@ export async function readSessionsWithResponses(
 }
 
 /**
- * Inserts `rows` in one statement, one transaction; returns the ids that were stored. A row whose
+ * Inserts `rows` in one statement, one transaction (with their LTI outbox rows); returns the ids that were stored. A row whose
  * unique key (learner, question, attempt) already held a row is left out, and so is its id.
  */
 export async function insertAnswerRows(db: Db, rows: readonly AnswerRow[]): Promise<Set<string>> {
@@ -100,10 +101,15 @@ export async function insertAnswerRows(db: Db, rows: readonly AnswerRow[]): Prom
     (row) =>
       Prisma.sql`(${row.id}, ${row.learnerId}, ${row.questionId}, ${row.attempt}, ${row.variant}, ${row.answer}, ${row.score}, ${row.correct}, ${row.grading}, ${row.selectedOptionId}, ${row.createdAt})`,
   );
-  const inserted = await db.$queryRaw<{ id: string }[]>(Prisma.sql`
+  const [inserted] = await db.$transaction([
+    db.$queryRaw<{ id: string }[]>(Prisma.sql`
     INSERT INTO "Response" ("id", "learnerId", "questionId", "attempt", "variant", "answer", "score", "correct", "grading", "selectedOptionId", "createdAt")
     VALUES ${Prisma.join(values)}
     ON CONFLICT ("learnerId", "questionId", "attempt") DO NOTHING
-    RETURNING "id"`);
+    RETURNING "id"`),
+    // Issue 18: LMS grade passback rows for learners who came through LTI, in the answer's own
+    // transaction (an indexed lookup that inserts nothing for everyone else; lib/server/lti/outbox.ts).
+    db.$executeRaw(ltiOutboxInsert(rows.map((row) => row.id))),
+  ]);
   return new Set(inserted.map((row) => row.id));
 }
