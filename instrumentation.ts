@@ -10,6 +10,9 @@ export async function register() {
   // Request ids, JSON request logs and Prometheus counts for every request (docs/decisions/018).
   const { installRequestObserver } = await import('@/lib/server/metrics');
   installRequestObserver();
+  // The TCP peer's address for rate limits and sign-in throttling (docs/decisions/019).
+  const { installPeerAddressHeader } = await import('@/lib/server/api/client-address');
+  installPeerAddressHeader();
   const { log } = await import('@/lib/server/log');
   const { syncCourseContent } = await import('@/lib/server/content-sync');
   const { lessons, questions } = await syncCourseContent();

@@ -1,4 +1,15 @@
+import { isIP } from 'node:net';
+
 import { z } from 'zod';
+
+/** `10.0.0.1`, `::1`, `10.0.0.0/8` or `fd00::/8`. */
+function isIpOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
 
 /**
  * Every setting the server reads, parsed once at startup. A bad value stops the server with
@@ -46,6 +57,36 @@ const envSchema = z
       .string()
       .min(16, 'must be at least 16 characters; generate one with `openssl rand -hex 16`')
       .optional(),
+    /**
+     * Reverse proxies whose X-Forwarded-For is believed: comma-separated IPs or CIDR ranges
+     * (e.g. `127.0.0.1,10.0.0.0/8`). Unset: the header is ignored and the client is the TCP peer
+     * (docs/decisions/019).
+     */
+    AUTODIDACT_TRUSTED_PROXIES: z
+      .string()
+      .trim()
+      .refine(
+        (list) => list.split(',').every((entry) => isIpOrCidr(entry.trim())),
+        'must be a comma-separated list of IP addresses or CIDR ranges such as 10.0.0.0/8',
+      )
+      .optional(),
+    /**
+     * Learner endpoint rate limits (lib/server/rate-limit.ts): `on` (default), `off` (load tests
+     * from one address), or a number that multiplies every limit (e.g. `10`).
+     */
+    AUTODIDACT_RATE_LIMIT: z
+      .string()
+      .trim()
+      .regex(/^(on|off|\d+(\.\d+)?)$/, 'must be on, off, or a positive number that multiplies every limit (e.g. 10)')
+      .refine((value) => !/^[\d.]+$/.test(value) || Number(value) > 0, 'must be a number above 0')
+      .default('on'),
+    /** Days after their last activity that anonymous learners' data is purged (docs/privacy.md); 0 keeps it forever. */
+    AUTODIDACT_RETENTION_DAYS: z.coerce
+      .number({ message: 'must be a whole number of days' })
+      .int('must be a whole number of days')
+      .min(0, 'must be 0 (keep forever) or more')
+      .max(36500, 'must be at most 36500')
+      .default(365),
   })
   .superRefine((env, context) => {
     if (!env.SESSION_SECRET && !env.DATABASE_URL.startsWith('file:')) {

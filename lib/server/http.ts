@@ -27,6 +27,16 @@ export class HttpError extends Error {
   }
 }
 
+/** A 429 that tells the client when to come back (rate limits, lib/server/rate-limit.ts). */
+export class TooManyRequests extends HttpError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, 'too-many-requests', message);
+  }
+}
+
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
 export function json(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
@@ -37,7 +47,9 @@ export function errorResponse(error: HttpError): Response {
   const body: ErrorBody = {
     error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
   };
-  return json(body, { status: error.status });
+  const headers: Record<string, string> =
+    error instanceof TooManyRequests ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+  return json(body, { status: error.status, headers });
 }
 
 /**
@@ -111,16 +123,31 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, data: unknown, at: string[
 }
 
 /**
- * Refuses cross-site writes. SameSite=Lax already keeps the session cookie off cross-site
- * POSTs; this also stops a cross-site page from using a learner's cookie through a
- * same-site subdomain or an old browser. Requests without these headers (curl, tests) pass.
+ * Refuses cross-site writes to the JSON API (issue 19: `Origin: null` with a text/plain body
+ * changed a learner's name). SameSite=Lax already keeps the session cookie off cross-site POSTs;
+ * this also stops sandboxed frames, same-site subdomains and old browsers:
+ *
+ * - `Sec-Fetch-Site` other than `same-origin` (or `none`, typed by the user) is refused;
+ * - an `Origin` of `null` (sandboxed frames, some redirects) is refused, and any other Origin
+ *   must be this server's host;
+ * - a body must be JSON (`Content-Type: application/json`): a cross-site page cannot send that
+ *   type without a CORS preflight, which this API never grants. A POST without a body and
+ *   without a Content-Type (POST /api/session) passes.
+ *
+ * Requests with none of these headers (curl, the load test) come from no browser and pass: a
+ * browser always sends Origin on a cross-site POST. The LTI launch (app/lti/**) is a cross-site
+ * form POST by design and does not use this check (docs/decisions/017 and 019).
  */
 export function assertSameOrigin(request: Request): void {
   const site = request.headers.get('sec-fetch-site');
-  if (site === 'cross-site') throw new HttpError(403, 'cross-site', 'Cross-site requests are not allowed.');
+  if (site !== null && site !== 'same-origin' && site !== 'none') {
+    throw new HttpError(403, 'cross-site', 'Requests from other sites are not allowed.');
+  }
   const origin = request.headers.get('origin');
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host') ?? new URL(request.url).host;
-  if (origin && host && origin !== 'null') {
+  if (origin !== null) {
+    if (origin === 'null')
+      throw new HttpError(403, 'cross-site', 'Requests from an opaque origin ("null") are not allowed.');
+    const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host') ?? new URL(request.url).host;
     let originHost: string;
     try {
       originHost = new URL(origin).host;
@@ -128,5 +155,15 @@ export function assertSameOrigin(request: Request): void {
       throw new HttpError(403, 'cross-site', 'The Origin header is not a valid origin.');
     }
     if (originHost !== host) throw new HttpError(403, 'cross-site', 'Cross-origin requests are not allowed.');
+  }
+  const contentType = request.headers.get('content-type')?.trim() || null;
+  const length = request.headers.get('content-length');
+  const hasBody = (length !== null && length.trim() !== '0') || request.headers.has('transfer-encoding');
+  if ((contentType !== null || hasBody) && !/^application\/json\s*(;|$)/i.test(contentType ?? '')) {
+    throw new HttpError(
+      415,
+      'not-json',
+      'Send the request body as JSON, with the header Content-Type: application/json.',
+    );
   }
 }

@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 
 import { z } from 'zod';
 
+import { nameSchema } from './api/names';
 import type { Db } from './db/client';
 import { isUniqueViolation } from './db/errors';
 import { HttpError } from './http';
@@ -13,13 +14,9 @@ import type { LearnerView } from './quiz-service';
 const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const JOIN_CODE_LENGTH = 8;
 
-const displayNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty (send null to clear it)')
-  .max(40, 'must be at most 40 characters')
-  // eslint-disable-next-line no-control-regex
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters');
+// NFC, no direction overrides or invisible characters (issue 19; lib/server/api/names.ts). Empty
+// after cleaning is refused: send null to clear the name.
+const displayNameSchema = nameSchema(40);
 
 export const learnerUpdateSchema = z
   .object({
@@ -55,7 +52,18 @@ export async function learnerView(db: Db, learnerId: string): Promise<LearnerVie
 export async function updateLearner(db: Db, learnerId: string, update: LearnerUpdate): Promise<LearnerView> {
   let cohortId: string | undefined;
   if (update.joinCode !== undefined) {
-    const cohort = await db.cohort.findUnique({ where: { joinCode: update.joinCode }, select: { id: true } });
+    const cohort = await db.cohort.findUnique({
+      where: { joinCode: update.joinCode },
+      select: { id: true, archivedAt: true },
+    });
+    // An archived class (issue 19) takes no new learners; say so rather than "unknown code".
+    if (cohort?.archivedAt) {
+      throw new HttpError(
+        422,
+        'class-archived',
+        'This class has been closed by its teacher: it takes no new learners.',
+      );
+    }
     if (!cohort)
       throw new HttpError(
         422,

@@ -233,7 +233,8 @@ describe('sign-in, sessions and sign-out', () => {
   });
 
   it('limits per client address across accounts', async () => {
-    const headers = new Headers({ 'x-forwarded-for': '203.0.113.9' });
+    // The address the server's socket hook reports (lib/server/api/client-address.ts).
+    const headers = new Headers({ 'x-autodidact-peer': '203.0.113.9' });
     const statuses: number[] = [];
     for (let k = 0; k < 31; k++) {
       statuses.push(

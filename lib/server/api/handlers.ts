@@ -6,7 +6,10 @@ import { learnerUpdateSchema, updateLearner } from '../learner-service';
 import { progressBatchSchema, recordProgress } from '../progress-service';
 import { lessonQuiz } from '../quiz-content';
 import { lessonState, submissionSchema, submitAnswer } from '../quiz-service';
+import { consume, refund } from '../rate-limit';
 import { ensureSession, requireSession, sessionIdFrom } from '../session';
+import { clientAddress } from './client-address';
+import { assertKnownTargets } from './lesson-targets';
 
 /**
  * The HTTP API, as functions of (Request, database) so tests can call them with real Request
@@ -25,6 +28,23 @@ export const MAX_ANSWER_BYTES = 8 * 1024;
 export const MAX_PROGRESS_BYTES = 64 * 1024;
 export const MAX_LEARNER_BYTES = 2 * 1024;
 
+/**
+ * Rate limits every learner request passes (lib/server/rate-limit.ts), per client address and per
+ * session, before any body is read. A request without a session may create one: that is limited
+ * per address too. Returns the keys for rules that depend on the outcome (join codes).
+ */
+async function limitLearnerRequest(
+  request: Request,
+  options: { mayCreateSession?: boolean } = {},
+): Promise<{ client: string | null; session: string | null }> {
+  const client = clientAddress(request.headers);
+  const session = await sessionIdFrom(request);
+  await consume('learner-api:client', client);
+  await consume('learner-api:session', session);
+  if (options.mayCreateSession && !session) await consume('session-create:client', client);
+  return { client, session };
+}
+
 function withCookie(response: Response, setCookie: string | null): Response {
   if (setCookie) response.headers.append('Set-Cookie', setCookie);
   return response;
@@ -34,6 +54,7 @@ export function getLessonStateHandler(request: Request, db: Db, slug: string): P
   return handle(async () => {
     const content = lessonQuiz(slug);
     if (!content) throw new HttpError(404, 'unknown-lesson', `No lesson "${slug.slice(0, 100)}" has a quiz.`);
+    await limitLearnerRequest(request, { mayCreateSession: true });
     const { session, setCookie } = await ensureSession(db, request);
     return withCookie(json(await lessonState(db, session, content)), setCookie);
   });
@@ -42,6 +63,7 @@ export function getLessonStateHandler(request: Request, db: Db, slug: string): P
 export function postSessionHandler(request: Request, db: Db): Promise<Response> {
   return handle(async () => {
     assertSameOrigin(request);
+    await limitLearnerRequest(request, { mayCreateSession: true });
     const { setCookie } = await ensureSession(db, request);
     return withCookie(json({ ok: true }), setCookie);
   });
@@ -50,8 +72,9 @@ export function postSessionHandler(request: Request, db: Db): Promise<Response> 
 export function postAnswerHandler(request: Request, db: Db): Promise<Response> {
   return handle(async () => {
     assertSameOrigin(request);
+    const { session } = await limitLearnerRequest(request);
     const submission = parseOrThrow(submissionSchema, await readJson(request, MAX_ANSWER_BYTES));
-    const { outcome, replayed } = await submitAnswer(db, await sessionIdFrom(request), submission);
+    const { outcome, replayed } = await submitAnswer(db, session, submission);
     // Same status and body for the first submission and every replay; the header only tells them apart.
     return json(outcome, { headers: replayed ? { 'Idempotent-Replayed': 'true' } : {} });
   });
@@ -60,8 +83,10 @@ export function postAnswerHandler(request: Request, db: Db): Promise<Response> {
 export function postProgressHandler(request: Request, db: Db): Promise<Response> {
   return handle(async () => {
     assertSameOrigin(request);
+    await limitLearnerRequest(request);
     const batch = parseOrThrow(progressBatchSchema, await readJson(request, MAX_PROGRESS_BYTES));
     const session = await requireSession(db, request);
+    await assertKnownTargets(batch.events);
     return json(await recordProgress(db, session.learnerId, batch.events));
   });
 }
@@ -69,8 +94,17 @@ export function postProgressHandler(request: Request, db: Db): Promise<Response>
 export function postLearnerHandler(request: Request, db: Db): Promise<Response> {
   return handle(async () => {
     assertSameOrigin(request);
+    const keys = await limitLearnerRequest(request);
     const update = parseOrThrow(learnerUpdateSchema, await readJson(request, MAX_LEARNER_BYTES));
     const session = await requireSession(db, request);
-    return json({ learner: await updateLearner(db, session.learnerId, update) });
+    if (update.joinCode === undefined) return json({ learner: await updateLearner(db, session.learnerId, update) });
+    // Join codes are guessable only by trying: every try costs a point, a code that matched a
+    // class gets it back, so only failures add up.
+    await consume('join-failure:session', keys.session);
+    await consume('join-failure:client', keys.client);
+    const learner = await updateLearner(db, session.learnerId, update);
+    await refund('join-failure:session', keys.session);
+    await refund('join-failure:client', keys.client);
+    return json({ learner });
   });
 }

@@ -5,11 +5,13 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { APIError } from 'better-auth/api';
 import { z } from 'zod';
 
+import { nameSchema } from '../api/names';
 import type { Db } from '../db/client';
 import { HttpError, parseOrThrow } from '../http';
 import { authFor, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './auth';
-import { hashPassword } from './password';
-import { clearAttempts, clientIp, consumeAttempt, emailKey, LOGIN_RULES, type ThrottleRule } from './throttle';
+import { hashPassword, weakPasswordReason } from './password';
+import { clientAddress } from '../api/client-address';
+import { clearAttempts, consumeAttempt, emailKey, LOGIN_RULES, type ThrottleRule } from './throttle';
 
 /**
  * Instructor accounts: creating them (setup page, CLI), signing in and out, and reading the
@@ -17,9 +19,6 @@ import { clearAttempts, clientIp, consumeAttempt, emailKey, LOGIN_RULES, type Th
  * than reading Next's request context, so integration tests drive the same code with plain
  * Headers objects.
  */
-
-// eslint-disable-next-line no-control-regex
-const noControl = (text: string) => !/[\u0000-\u001f\u007f]/.test(text);
 
 export const emailSchema = z
   .string()
@@ -31,12 +30,8 @@ export const passwordSchema = z
   .string()
   .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
   .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
-export const instructorNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(80, 'must be at most 80 characters')
-  .refine(noControl, 'must not contain control characters');
+/** NFC, no direction overrides or invisible characters (lib/server/api/names.ts). */
+export const instructorNameSchema = nameSchema(80);
 
 export const newInstructorSchema = z
   .object({ name: instructorNameSchema, email: emailSchema, password: passwordSchema })
@@ -70,6 +65,7 @@ export async function createInstructor(
   inTransaction?: (tx: Parameters<Parameters<Db['$transaction']>[0]>[0]) => Promise<void>,
 ): Promise<Instructor> {
   const data = parseOrThrow(newInstructorSchema, input);
+  await assertStrongPassword(data.password, [data.name, data.email]);
   // Hashing takes tens of milliseconds; keep it outside the transaction's lock.
   const passwordHash = await hashPassword(data.password);
   const id = randomUUID();
@@ -92,6 +88,12 @@ export async function createInstructor(
     }
     throw error;
   }
+}
+
+/** Refuses a common or easily guessed password (zxcvbn-ts, password.ts) with a 400 that says why. */
+export async function assertStrongPassword(password: string, related: readonly string[]): Promise<void> {
+  const reason = await weakPasswordReason(password, related);
+  if (reason) throw new HttpError(400, 'weak-password', `Password ${reason}.`, [`password: ${reason}`]);
 }
 
 // --- one-time setup token for the first instructor ---
@@ -180,9 +182,15 @@ export interface SignInResult {
  */
 export async function signIn(db: Db, headers: Headers, input: unknown): Promise<SignInResult> {
   const { email, password } = parseOrThrow(signInSchema, input);
+  // The client is the TCP peer unless a configured proxy vouches otherwise (issue 19): a
+  // client-set X-Forwarded-For no longer picks its own throttle key.
+  const ip = clientAddress(headers);
+  // Failures on emails that belong to no instructor count against an address bucket of their
+  // own, which only slows down guessing at unknown emails: they can never lock a real account
+  // out, not even one behind the same address.
+  const known = (await db.instructor.count({ where: { email } })) > 0;
   const keys: { key: string; rule: ThrottleRule }[] = [{ key: emailKey(email), rule: LOGIN_RULES.email }];
-  const ip = clientIp(headers);
-  if (ip) keys.push({ key: `ip:${ip}`, rule: LOGIN_RULES.ip });
+  if (ip) keys.push({ key: `${known ? 'ip' : 'unknown-email-ip'}:${ip}`, rule: LOGIN_RULES.ip });
   for (const { key, rule } of keys) {
     const result = await consumeAttempt(db, key, rule);
     if (!result.allowed) {

@@ -19,7 +19,11 @@ export interface ThrottleRule {
 export const LOGIN_RULES = {
   /** Guessing one instructor's password: 5 tries per 15 minutes. */
   email: { max: 5, windowMs: 15 * 60 * 1000 },
-  /** One client trying many accounts. Behind a proxy this needs X-Forwarded-For set by the proxy. */
+  /**
+   * One client address trying many accounts (the address from lib/server/api/client-address.ts:
+   * X-Forwarded-For counts only from AUTODIDACT_TRUSTED_PROXIES). Failures on unknown emails
+   * have a separate bucket of the same size, so they cannot lock out real accounts.
+   */
   ip: { max: 30, windowMs: 15 * 60 * 1000 },
 } as const satisfies Record<string, ThrottleRule>;
 
@@ -57,11 +61,4 @@ export async function clearAttempts(db: Db, key: string): Promise<void> {
 
 export function emailKey(email: string): string {
   return `email:${email.trim().toLowerCase()}`;
-}
-
-/** The client address as the nearest proxy reports it; null without a proxy header. */
-export function clientIp(headers: Headers): string | null {
-  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  const ip = forwarded || headers.get('x-real-ip')?.trim();
-  return ip ? ip.slice(0, 64) : null;
 }

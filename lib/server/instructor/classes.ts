@@ -2,6 +2,7 @@ import 'server-only';
 
 import { z } from 'zod';
 
+import { nameSchema } from '../api/names';
 import type { Db } from '../db/client';
 import { isUniqueViolation } from '../db/errors';
 import { parseOrThrow } from '../http';
@@ -28,13 +29,8 @@ export async function listMyClasses(db: Db, headers: Headers): Promise<ClassSumm
   return cohorts.map(({ _count, ...cohort }) => ({ ...cohort, learners: _count.enrollments }));
 }
 
-export const classNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(80, 'must be at most 80 characters')
-  // eslint-disable-next-line no-control-regex
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters');
+/** NFC, no direction overrides or invisible characters (lib/server/api/names.ts). */
+export const classNameSchema = nameSchema(80);
 
 export const createClassSchema = z.object({ name: classNameSchema }).strict();
 
