@@ -42,7 +42,7 @@ describe('expected answers come from the engine and match closed forms', () => {
     for (const learner of learners) {
       for (const entry of graphPractice) {
         const { variant, solutions } = numericVariant(entry, learner, 0);
-        const ref = neuronReference(variant);
+        const ref = neuronReference(variant, entry.loss);
         const closedForm: Record<string, number> = {
           'neuron-local-z-a': ref.dadz,
           'neuron-local-a-L': ref.dLda,
@@ -83,7 +83,9 @@ describe('misconceptions', () => {
   it('gives partial credit per factor and names each mistake in the multi-part question', () => {
     for (const learner of learners) {
       const { variant, solutions } = numericVariant(chainFactors, learner, 0);
-      const ref = neuronReference(variant);
+      expect(chainFactors.loss).toBe('squared-error');
+      const ref = neuronReference(variant, 'squared-error');
+      const bce = neuronReference(variant, 'bce');
       const grade = (parts: Record<string, number>) =>
         gradeNumeric(chainFactors, solutions, { parts: { dLda: ref.dLda, dadz: ref.dadz, dzdw: ref.dzdw, ...parts } });
 
@@ -96,7 +98,10 @@ describe('misconceptions', () => {
       });
 
       expect(grade({ dLda: -ref.dLda }).parts[0]).toMatchObject({ misconception: 'sign-dL-da' });
-      expect(grade({ dLda: ref.a - variant.y }).parts[0]).toMatchObject({ misconception: 'dL-dz-for-dL-da' });
+      // dL/dz with squared error: 2(a - y) a(1 - a).
+      expect(grade({ dLda: ref.dLda * ref.dadz }).parts[0]).toMatchObject({ misconception: 'dL-dz-for-dL-da' });
+      // The cross-entropy slope where squared error was asked.
+      expect(grade({ dLda: bce.dLda }).parts[0]).toMatchObject({ misconception: 'wrong-loss' });
       expect(grade({ dzdw: 1 }).parts[2]).toMatchObject({ misconception: 'missing-x' });
       expect(grade({ dzdw: variant.w }).parts[2]).toMatchObject({ misconception: 'w-for-x' });
 

@@ -1,15 +1,45 @@
 import { z } from 'zod';
 
-import type { MisconceptionId, PublicNumericQuestion } from './schema';
+import { FORMULA_LIMITS, formulaPoints, gradeFormula, type ParsedFormula } from './formula';
+import type { MisconceptionId, PublicChoiceQuestion, PublicFormulaQuestion, PublicNumericQuestion } from './schema';
 import type { TargetSolution } from './targets';
 import { withinTolerance } from './tolerance';
-import { CHOICE_KEYS, type ShuffledOption } from './variants';
+import { CHOICE_KEYS, type FormulaVariant, type ShuffledOption } from './variants';
 
 /** Answers as the browser sends them. Numbers must be finite and of sane size (zod 4 rejects NaN and ±Infinity). */
 export const MAX_ANSWER_MAGNITUDE = 1e6;
 
 export const choiceAnswerSchema = z.object({ choice: z.enum(CHOICE_KEYS) }).strict();
 export type ChoiceAnswer = z.infer<typeof choiceAnswerSchema>;
+
+const offeredSchemas = new WeakMap<PublicChoiceQuestion, z.ZodType<ChoiceAnswer>>();
+
+/**
+ * Only the letters this question offers (A-C for three options): a letter that was never shown
+ * is a bad request (400), not an attempt (issue 19).
+ */
+export function offeredChoiceSchema(question: PublicChoiceQuestion): z.ZodType<ChoiceAnswer> {
+  let schema = offeredSchemas.get(question);
+  if (!schema) {
+    const letters = CHOICE_KEYS.slice(0, question.options.length) as unknown as [
+      ChoiceAnswer['choice'],
+      ...ChoiceAnswer['choice'][],
+    ];
+    schema = z
+      .object({
+        choice: z.enum(letters, { error: `choose one of the letters offered: ${letters.join(', ')}` }),
+      })
+      .strict();
+    offeredSchemas.set(question, schema);
+  }
+  return schema;
+}
+
+/** A typed formula: one line of the playground's language. */
+export const formulaAnswerSchema = z
+  .object({ expression: z.string().trim().min(1, 'type an expression').max(FORMULA_LIMITS.maxSourceLength) })
+  .strict();
+export type FormulaAnswer = z.infer<typeof formulaAnswerSchema>;
 
 const numberSchema = z.number().min(-MAX_ANSWER_MAGNITUDE).max(MAX_ANSWER_MAGNITUDE);
 
@@ -85,4 +115,17 @@ export function gradeNumeric(
   });
   const score = parts.reduce((sum, part) => sum + part.score, 0) / parts.length;
   return { score, correct: parts.every((part) => part.correct), parts };
+}
+
+export const FORMULA_PART_ID = 'formula';
+
+/** A formula question's grading: one part, correct when equivalent at every grading point. */
+export function gradeFormulaAnswer(
+  question: PublicFormulaQuestion,
+  variant: FormulaVariant,
+  formula: Extract<ParsedFormula, { ok: true }>,
+): Grading {
+  const { correct, misconception } = gradeFormula(formula, variant, formulaPoints(question.id));
+  const score = correct ? 1 : 0;
+  return { score, correct, parts: [{ id: FORMULA_PART_ID, score, correct, misconception }] };
 }

@@ -74,6 +74,13 @@ export const numericPartSchema = z
   .strict();
 export type NumericPart = z.infer<typeof numericPartSchema>;
 
+/**
+ * The loss a question on the lesson neuron uses. Every such question states it, with its
+ * formula, next to the learner's numbers (issue 16): without it dL/da is not determined.
+ */
+export const lossSchema = z.enum(['bce', 'squared-error']);
+export type Loss = z.infer<typeof lossSchema>;
+
 /** A generated question on the lesson's graph: one part ('numeric') or several ('multi-part'). */
 export const publicNumericQuestionSchema = z
   .object({
@@ -82,6 +89,8 @@ export const publicNumericQuestionSchema = z
     skill: skillSchema,
     prompt: z.string().min(5),
     parts: z.array(numericPartSchema).min(1).max(6),
+    /** Required when a part is on the lesson neuron (the graph that ends in a loss). */
+    loss: lossSchema.optional(),
     policy: attemptPolicySchema,
   })
   .strict()
@@ -93,7 +102,29 @@ export const publicNumericQuestionSchema = z
   });
 export type PublicNumericQuestion = z.infer<typeof publicNumericQuestionSchema>;
 
-export type PublicQuestion = PublicChoiceQuestion | PublicNumericQuestion;
+/** The parameter a formula question differentiates with respect to. */
+export const formulaWrtSchema = z.enum(['w', 'b', 'x']);
+export type FormulaWrt = z.infer<typeof formulaWrtSchema>;
+
+/**
+ * A formula answer (PrairieLearn's symbolic input, STACK's algebraic input): the learner types
+ * dL/d(wrt) of the lesson neuron as an expression in x, w, b and y, in the playground's language.
+ * It is graded by equivalence at seeded random points (lib/quiz/formula.ts). The graded variant
+ * asks `target`; practice rounds draw other parameters and losses.
+ */
+export const publicFormulaQuestionSchema = z
+  .object({
+    id: idSchema,
+    kind: z.literal('formula'),
+    skill: skillSchema,
+    prompt: z.string().min(5),
+    target: z.object({ wrt: formulaWrtSchema, loss: lossSchema }).strict(),
+    policy: attemptPolicySchema,
+  })
+  .strict();
+export type PublicFormulaQuestion = z.infer<typeof publicFormulaQuestionSchema>;
+
+export type PublicQuestion = PublicChoiceQuestion | PublicNumericQuestion | PublicFormulaQuestion;
 
 export const choiceAnswerKeySchema = z
   .object({
@@ -101,6 +132,16 @@ export const choiceAnswerKeySchema = z
     correctOptionId: z.string(),
     /** Why each option is right or wrong, keyed by option id: every option needs one. */
     explanations: z.record(z.string(), z.string().min(5)),
+    /**
+     * Feedback on a wrong choice, keyed by wrong option id: why that option is wrong, worded so
+     * that it does not name the right one. Returned with the learner's own wrong answer.
+     */
+    whyWrong: z.record(z.string(), z.string().min(5)),
+    /**
+     * What the question was about, without pointing at an option: all that a learner who ran out
+     * of attempts is shown (issue 19: a throwaway session must not learn which option is right).
+     */
+    summary: z.string().min(20),
   })
   .strict();
 export type ChoiceAnswerKey = z.infer<typeof choiceAnswerKeySchema>;
@@ -122,5 +163,13 @@ export const misconceptionIdSchema = z.enum([
   'one-path-only',
   'step-uphill',
   'no-learning-rate',
+  /** The other loss's derivative (squared error where cross-entropy was asked, or the reverse). */
+  'wrong-loss',
+  /** The chain without the sigmoid's slope a(1 - a). */
+  'missing-sigmoid-slope',
+  /** The chain without the loss's own slope dL/da. */
+  'missing-loss-slope',
+  /** The product along another input's path (dL/dx where dL/dw was asked). */
+  'wrong-path',
 ]);
 export type MisconceptionId = z.infer<typeof misconceptionIdSchema>;

@@ -1,6 +1,6 @@
 import { compile, LESSON_NEURON, type CompiledProgram, type ProgramResult, type Trace } from '@/lib/autodiff';
 
-import type { MisconceptionId, NumericTarget } from './schema';
+import type { Loss, MisconceptionId, NumericTarget } from './schema';
 
 /**
  * Expected answers for the generated questions, all from lib/autodiff: the same engine that
@@ -37,10 +37,19 @@ export const REUSED_NODE_PROGRAM = 'p = w*x\nz = p + b\nL = p*z';
 
 type GraphName = 'neuron' | 'reused';
 
-const programs: Record<GraphName, CompiledProgram> = {
-  neuron: compile(LESSON_NEURON.bce),
-  reused: compile(REUSED_NODE_PROGRAM),
+/** The lesson neuron with each loss; the reused-node graph ends in L = p*z and has none. */
+const neuronPrograms: Record<Loss, CompiledProgram> = {
+  bce: compile(LESSON_NEURON.bce),
+  'squared-error': compile(LESSON_NEURON.squaredError),
 };
+const reusedProgram = compile(REUSED_NODE_PROGRAM);
+
+export const OTHER_LOSS: Record<Loss, Loss> = { bce: 'squared-error', 'squared-error': 'bce' };
+
+/** The lesson neuron (with `loss`) at one point: values, gradients and the trace's local derivatives. */
+export function runNeuron(loss: Loss, env: { x: number; w: number; b: number; y: number }): ProgramResult {
+  return neuronPrograms[loss].run(env);
+}
 
 export const TARGET_GRAPH: Record<NumericTarget, GraphName> = {
   'neuron-local-z-a': 'neuron',
@@ -63,7 +72,7 @@ function nodeId(trace: Trace, name: string): number {
   return node.id;
 }
 
-function edgeLocal(trace: Trace, from: string, to: string): number {
+export function edgeLocal(trace: Trace, from: string, to: string): number {
   const fromId = nodeId(trace, from);
   const toId = nodeId(trace, to);
   const edge = trace.edges.find((candidate) => candidate.from === fromId && candidate.to === toId);
@@ -86,9 +95,9 @@ export function pathProducts(trace: Trace, from: string, to: string): number[] {
   return products;
 }
 
-function run(graph: GraphName, variant: GraphVariant): ProgramResult {
+function run(graph: GraphName, variant: GraphVariant, loss: Loss): ProgramResult {
   const { x, w, b, y } = variant;
-  return programs[graph].run(graph === 'neuron' ? { x, w, b, y } : { x, w, b });
+  return graph === 'neuron' ? runNeuron(loss, { x, w, b, y }) : reusedProgram.run({ x, w, b });
 }
 
 function required(record: Record<string, number>, name: string): number {
@@ -97,9 +106,11 @@ function required(record: Record<string, number>, name: string): number {
   return value;
 }
 
-/** The expected answer and the misconception values for one target at one variant. */
-export function solveTarget(target: NumericTarget, variant: GraphVariant): TargetSolution {
-  const result = run(TARGET_GRAPH[target], variant);
+/** The expected answer and the misconception values for one target at one variant (neuron targets: with `loss`). */
+export function solveTarget(target: NumericTarget, variant: GraphVariant, loss: Loss = 'bce'): TargetSolution {
+  const result = run(TARGET_GRAPH[target], variant, loss);
+  // What a learner who used the other loss would get: the same target on the other program.
+  const otherLoss = () => run('neuron', variant, OTHER_LOSS[loss]);
   const { trace, values, nodeGradients, gradients } = result;
   const named = { ...values, ...prefixed('d', nodeGradients), eta: variant.eta };
   switch (target) {
@@ -116,6 +127,7 @@ export function solveTarget(target: NumericTarget, variant: GraphVariant): Targe
         misconceptions: [
           { id: 'sign-dL-da', value: -expected },
           { id: 'dL-dz-for-dL-da', value: required(nodeGradients, 'z') },
+          { id: 'wrong-loss', value: edgeLocal(otherLoss().trace, 'a', 'L') },
         ],
         values: named,
       };
@@ -141,6 +153,9 @@ export function solveTarget(target: NumericTarget, variant: GraphVariant): Targe
           { id: 'sigmoid-for-derivative', value: (expected / sigmoidSlope) * required(values, 'a') },
           { id: 'sign-dL-da', value: -expected },
           { id: 'missing-x', value: expected / edgeLocal(trace, 'w', 'p') },
+          { id: 'missing-sigmoid-slope', value: expected / sigmoidSlope },
+          { id: 'wrong-path', value: required(gradients, 'x') },
+          { id: 'wrong-loss', value: required(otherLoss().gradients, 'w') },
         ],
         values: named,
       };
@@ -152,6 +167,7 @@ export function solveTarget(target: NumericTarget, variant: GraphVariant): Targe
         misconceptions: [
           { id: 'step-uphill', value: variant.w + variant.eta * gradient },
           { id: 'no-learning-rate', value: variant.w - gradient },
+          { id: 'wrong-loss', value: variant.w - variant.eta * required(otherLoss().gradients, 'w') },
         ],
         values: { ...named, newW: variant.w - variant.eta * gradient },
       };

@@ -1,7 +1,7 @@
 import { LESSON_WORKED_EXAMPLE } from '@/lib/autodiff';
 
 import { pick, randomInt, shuffle, variantRng, type Rng } from './random';
-import type { PublicChoiceQuestion, PublicNumericQuestion } from './schema';
+import type { FormulaWrt, Loss, PublicChoiceQuestion, PublicFormulaQuestion, PublicNumericQuestion } from './schema';
 import { solveTarget, type GraphVariant, type TargetSolution } from './targets';
 import { withinTolerance } from './tolerance';
 
@@ -107,7 +107,8 @@ function deepFreeze<T>(value: T): T {
 
 function drawNumericVariant(question: PublicNumericQuestion, learnerId: string, variantIndex: number): NumericVariant {
   const rng = variantRng(learnerId, question.id, variantIndex);
-  const solve = (variant: GraphVariant) => question.parts.map((part) => solveTarget(part.target, variant));
+  const solve = (variant: GraphVariant) =>
+    question.parts.map((part) => solveTarget(part.target, variant, question.loss ?? 'bce'));
   for (let draw = 0; draw < 64; draw++) {
     const variant = drawGraphVariant(rng);
     const solutions = solve(variant);
@@ -142,3 +143,37 @@ export function choiceVariant(
     );
   });
 }
+
+/** What a formula question asks in one variant: d(loss)/d(wrt) of the lesson neuron. */
+export interface FormulaVariant {
+  wrt: FormulaWrt;
+  loss: Loss;
+}
+
+const FORMULA_WRTS: readonly FormulaWrt[] = ['w', 'b', 'x'];
+const LOSSES: readonly Loss[] = ['bce', 'squared-error'];
+
+/**
+ * The graded variant (index 0, and every graded attempt: formula questions keep their variant)
+ * asks what the question states; practice variants draw the parameter and the loss, never the
+ * graded pair twice in a row.
+ */
+export function formulaVariant(
+  question: PublicFormulaQuestion,
+  learnerId: string,
+  variantIndex: number,
+): FormulaVariant {
+  if (variantIndex < PRACTICE_VARIANT_BASE) return question.target;
+  const rng = variantRng(learnerId, question.id, variantIndex);
+  for (;;) {
+    const drawn = { wrt: pick(rng, FORMULA_WRTS), loss: pick(rng, LOSSES) };
+    if (drawn.wrt !== question.target.wrt || drawn.loss !== question.target.loss) return drawn;
+  }
+}
+
+/**
+ * Practice rounds (issue 16) use variant indexes from here on: round r, attempt n is
+ * PRACTICE_VARIANT_BASE * r + (graded index of attempt n). Graded indexes stay below
+ * maxAttempts (<= 10), so no practice variant is ever a graded one.
+ */
+export const PRACTICE_VARIANT_BASE = 1000;

@@ -5,15 +5,20 @@ import {
   knowledgeCheckKeys,
   misconceptionFeedback,
 } from '@/content/lessons/chain-rule-computational-graphs/answers.server';
-import { graphPractice, knowledgeCheck } from '@/content/lessons/chain-rule-computational-graphs/questions';
+import {
+  formulaPractice,
+  graphPractice,
+  knowledgeCheck,
+} from '@/content/lessons/chain-rule-computational-graphs/questions';
 import type { PublicQuestion } from '@/lib/quiz/schema';
+import { TARGET_GRAPH } from '@/lib/quiz/targets';
 import type { LessonQuizContent } from '@/lib/quiz/views';
 
 /** Every lesson's quiz with its server-only keys. A new lesson with a quiz adds one entry. */
 const quizzes: readonly LessonQuizContent[] = [
   {
     slug: 'chain-rule-computational-graphs',
-    questions: [...knowledgeCheck, ...graphPractice],
+    questions: [...knowledgeCheck, ...graphPractice, ...formulaPractice],
     choiceKeys: new Map(knowledgeCheckKeys.map((key) => [key.questionId, key])),
     solutions: new Map(graphPracticeSolutions.map((solution) => [solution.questionId, solution])),
     misconceptionFeedback,
@@ -33,8 +38,15 @@ function checkContent(content: LessonQuizContent): void {
       const missing = optionIds.filter((id) => !key.explanations[id]);
       if (missing.length > 0)
         throw new Error(`${content.slug}: '${question.id}' has no explanation for ${missing.join(', ')}`);
+      const noFeedback = optionIds.filter((id) => id !== key.correctOptionId && !key.whyWrong[id]);
+      if (noFeedback.length > 0)
+        throw new Error(`${content.slug}: '${question.id}' has no why-wrong feedback for ${noFeedback.join(', ')}`);
     } else if (!content.solutions.has(question.id)) {
       throw new Error(`${content.slug}: no worked solution for '${question.id}'`);
+    } else if (question.kind !== 'formula' && !question.loss) {
+      // Every question on the neuron states its loss (issue 16): dL/da depends on it.
+      const onNeuron = question.parts.some((part) => TARGET_GRAPH[part.target] === 'neuron');
+      if (onNeuron) throw new Error(`${content.slug}: '${question.id}' is on the neuron but names no loss`);
     }
   }
 }

@@ -4,11 +4,21 @@ import { randomUUID } from 'node:crypto';
 
 import { z } from 'zod';
 
-import { choiceAnswerSchema, gradeChoice, gradeNumeric, numericAnswerSchema, type Grading } from '@/lib/quiz/grading';
+import { parseFormula } from '@/lib/quiz/formula';
+import {
+  formulaAnswerSchema,
+  gradeChoice,
+  gradeFormulaAnswer,
+  gradeNumeric,
+  numericAnswerSchema,
+  offeredChoiceSchema,
+  type ChoiceAnswer,
+  type Grading,
+} from '@/lib/quiz/grading';
 import { lessonMastery, type MasteryView } from '@/lib/quiz/mastery';
 import { checkNewAttempt, variantIndexFor } from '@/lib/quiz/policy';
 import type { MisconceptionId, PublicQuestion } from '@/lib/quiz/schema';
-import { choiceVariant, numericVariant } from '@/lib/quiz/variants';
+import { choiceVariant, formulaVariant, numericVariant } from '@/lib/quiz/variants';
 import {
   questionView,
   resultView,
@@ -205,11 +215,21 @@ export async function lessonState(db: Db, session: LearnerSession, content: Less
   };
 }
 
-/** Parses the answer for this question's kind; the canonical JSON is what is stored and compared on replay. */
-function parseAnswer(question: PublicQuestion, answer: unknown): { canonical: string; parsed: unknown } {
+/**
+ * Parses the answer for this question's kind; the canonical JSON is what is stored and compared
+ * on replay. A choice letter the question never offered, or a formula that does not parse, is a
+ * 400 that names what is wrong (with the formula's line and column) and uses no attempt.
+ */
+export function parseAnswer(question: PublicQuestion, answer: unknown): { canonical: string; parsed: unknown } {
   if (question.kind === 'single-choice') {
-    const parsed = parseOrThrow(choiceAnswerSchema, answer, ['answer']);
+    const parsed = parseOrThrow(offeredChoiceSchema(question), answer, ['answer']);
     return { parsed, canonical: JSON.stringify({ choice: parsed.choice }) };
+  }
+  if (question.kind === 'formula') {
+    const { expression } = parseOrThrow(formulaAnswerSchema, answer, ['answer']);
+    const formula = parseFormula(expression);
+    if (!formula.ok) throw new HttpError(400, 'bad-formula', `answer.expression: ${formula.error.message}`);
+    return { parsed: formula, canonical: JSON.stringify({ expression: formula.source }) };
   }
   const parsed = parseOrThrow(numericAnswerSchema(question), answer, ['answer']);
   // Part order from the content, not from the request, so {a, b} and {b, a} store the same text.
@@ -217,18 +237,27 @@ function parseAnswer(question: PublicQuestion, answer: unknown): { canonical: st
   return { parsed: { parts }, canonical: JSON.stringify({ parts }) };
 }
 
-function grade(
+/** Grades one parsed answer on the variant of this attempt (`variantBase`: 0 graded, else a practice round's). */
+export function grade(
   question: PublicQuestion,
   content: LessonQuizContent,
   learnerId: string,
   attempt: number,
   parsed: unknown,
+  variantBase = 0,
 ): { grading: Grading; selectedOptionId: string | null } {
-  const variantIndex = variantIndexFor(question.policy, attempt);
+  const variantIndex = variantBase + variantIndexFor(question.policy, attempt);
+  if (question.kind === 'formula') {
+    const formula = parsed as Extract<ReturnType<typeof parseFormula>, { ok: true }>;
+    return {
+      grading: gradeFormulaAnswer(question, formulaVariant(question, learnerId, variantIndex), formula),
+      selectedOptionId: null,
+    };
+  }
   if (question.kind === 'single-choice') {
     const key = content.choiceKeys.get(question.id);
     if (!key) throw new Error(`no answer key for '${question.id}'`);
-    const answer = parsed as z.infer<typeof choiceAnswerSchema>;
+    const answer = parsed as ChoiceAnswer;
     const options = choiceVariant(question, learnerId, variantIndex);
     return {
       grading: gradeChoice(options, key.correctOptionId, answer),
@@ -333,7 +362,7 @@ export async function submitAnswer(
   return {
     replayed,
     outcome: {
-      result: resultView(content, question, thisAttempt),
+      result: resultView(content, question, thisAttempt, { learnerId, variantBase: 0 }),
       question: questionView(content, question, learnerId, mine),
       mastery: masteryOf(content, rows),
     },

@@ -164,7 +164,7 @@ describe('POST /api/quiz/answers', () => {
     expect(wrong.result.correct).toBe(false);
     const second = numericVariant(question, learner.learnerId, 1);
     expect(wrong.question).toMatchObject({ nextAttempt: 2 });
-    expect(wrong.question.kind !== 'single-choice' && wrong.question.givens.map((given) => given.value)).toEqual(
+    expect(wrong.question.kind === 'numeric' && wrong.question.givens.map((given) => given.value)).toEqual(
       ['x', 'w', 'b', 'y', 'eta'].map((name) => second.variant[name as keyof typeof second.variant]),
     );
     expect(JSON.stringify(wrong.question)).not.toEqual(JSON.stringify(firstNumbers));

@@ -90,11 +90,26 @@ describe('answer keys stay on the server until the policy allows', () => {
     expectNoSecrets(responses.join('\n'), secretsFor(learner.learnerId));
   });
 
-  it('after the last attempt the key is revealed (so the scan above can fail)', async () => {
+  it('out of attempts, a learner gets the summary only: a throwaway session learns no key (issue 19)', async () => {
     const learner = await newLearner(database.db);
     const { wrong } = choiceLetters(learner.learnerId, 'why-chain-rule');
     for (const attempt of [1, 2])
       await submit(database.db, learner.cookie, { questionId: 'why-chain-rule', attempt, answer: { choice: wrong } });
+    const payload = await (await getState(database.db, learner.cookie)).text();
+    const key = knowledgeCheckKeys.find((entry) => entry.questionId === 'why-chain-rule')!;
+    expect(payload).toContain(key.summary);
+    expect(payload).not.toContain('"correctKey"');
+    expectNoSecrets(payload, secretsFor(learner.learnerId));
+  });
+
+  it('after a right answer the key is revealed (so the scans above can fail)', async () => {
+    const learner = await newLearner(database.db);
+    const { correct } = choiceLetters(learner.learnerId, 'why-chain-rule');
+    await submit(database.db, learner.cookie, {
+      questionId: 'why-chain-rule',
+      attempt: 1,
+      answer: { choice: correct },
+    });
     const payload = await (await getState(database.db, learner.cookie)).text();
     const key = knowledgeCheckKeys.find((entry) => entry.questionId === 'why-chain-rule')!;
     expect(payload).toContain(key.explanations[key.correctOptionId]!);

@@ -1,4 +1,10 @@
-import { graphPractice, knowledgeCheck } from '@/content/lessons/chain-rule-computational-graphs/questions';
+import {
+  formulaPractice,
+  graphPractice,
+  knowledgeCheck,
+} from '@/content/lessons/chain-rule-computational-graphs/questions';
+import type { Loss } from '@/lib/quiz/schema';
+import { FormulaQuestion } from '@/app/_components/quiz/FormulaQuestion';
 import { ProgressPanel } from '@/app/_components/progress/ProgressPanel';
 import { SectionViewTracker } from '@/app/_components/progress/SectionViewTracker';
 import { ChoiceQuestion } from '@/app/_components/quiz/ChoiceQuestion';
@@ -8,6 +14,17 @@ import styles from '@/app/_components/quiz/quiz.module.css';
 import { QuizProvider } from '@/app/_components/quiz/QuizProvider';
 
 const LESSON_SLUG = 'chain-rule-computational-graphs';
+
+/** The loss line each question on the neuron shows next to its numbers (issue 16, item 2). */
+const LOSS_TEX: Record<Loss, string> = {
+  bce: 'Loss: binary cross-entropy, $L = -\\big(y \\log a + (1 - y) \\log(1 - a)\\big)$, with $a = \\sigma(z)$ and the label $y$ given below.',
+  'squared-error': 'Loss: squared error, $L = (a - y)^2$, with $a = \\sigma(z)$ and the label $y$ given below.',
+};
+
+/** A question's anchor: links, the table of contents and tests jump straight to it. */
+export function questionAnchor(questionId: string): string {
+  return `question-${questionId}`;
+}
 
 /**
  * The lesson's knowledge check, graded by the quiz service. The page stays static: this
@@ -24,7 +41,7 @@ export function KnowledgeCheck() {
         </h3>
         <ol className="kc-questions">
           {knowledgeCheck.map((question, index) => (
-            <li key={question.id} data-question={question.id}>
+            <li key={question.id} id={questionAnchor(question.id)} data-question={question.id}>
               <ChoiceQuestion
                 id={question.id}
                 number={index + 1}
@@ -45,16 +62,27 @@ export function KnowledgeCheck() {
         </p>
         <ol className="kc-questions">
           {graphPractice.map((question, index) => (
-            <li key={question.id} data-question={question.id}>
+            <li key={question.id} id={questionAnchor(question.id)} data-question={question.id}>
               <NumericQuestion
                 id={question.id}
                 number={knowledgeCheck.length + index + 1}
                 promptHtml={renderInlineMath(question.prompt)}
+                lossHtml={question.loss ? renderInlineMath(LOSS_TEX[question.loss]) : null}
                 parts={question.parts.map((part) => ({
                   id: part.id,
                   labelHtml: renderInlineMath(part.label),
                   labelText: inlineMathAsText(part.label),
                 }))}
+              />
+            </li>
+          ))}
+          {formulaPractice.map((question, index) => (
+            <li key={question.id} id={questionAnchor(question.id)} data-question={question.id}>
+              <FormulaQuestion
+                id={question.id}
+                number={knowledgeCheck.length + graphPractice.length + index + 1}
+                promptHtml={renderInlineMath(question.prompt)}
+                lossHtml={renderInlineMath(LOSS_TEX[question.target.loss].replace(' given below', ''))}
               />
             </li>
           ))}

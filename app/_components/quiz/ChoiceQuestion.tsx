@@ -56,6 +56,11 @@ export function ChoiceQuestion({ id, number, promptHtml, optionCount }: ChoiceQu
           </button>
           <QuestionStatus view={view} statusId={statusId} />
         </div>
+        {view?.reveal?.kind === 'single-choice-summary' ? (
+          <div className={styles.reveal}>
+            <p>{view.reveal.summary}</p>
+          </div>
+        ) : null}
       </fieldset>
     </form>
   );

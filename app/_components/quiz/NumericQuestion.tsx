@@ -1,9 +1,10 @@
 'use client';
 
-import { useState, type FormEvent } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 
-import type { NumericQuestionView } from '@/lib/quiz/views';
+import type { NumericQuestionView, QuestionView } from '@/lib/quiz/views';
 
+import { PracticeBlock } from './PracticeBlock';
 import { QuestionStatus } from './QuestionStatus';
 import styles from './quiz.module.css';
 import { useQuiz } from './QuizProvider';
@@ -12,10 +13,12 @@ export interface NumericQuestionProps {
   id: string;
   number: number;
   promptHtml: string;
+  /** The loss the question uses, with its formula, typeset on the server; null off the neuron. */
+  lossHtml: string | null;
   parts: { id: string; labelHtml: string; labelText: string }[];
 }
 
-const GIVEN_LABELS: Record<string, string> = { x: 'x', w: 'w', b: 'b', y: 'y', eta: 'η' };
+const GIVEN_LABELS: Record<string, string> = { x: 'x', w: 'w', b: 'b', y: 'label y', eta: 'η' };
 
 /** Accepts what people type: a leading "+", a typographic minus, spaces, a decimal comma. */
 export function parseNumber(text: string): number | null {
@@ -25,33 +28,91 @@ export function parseNumber(text: string): number | null {
   return Number.isFinite(value) ? value : null;
 }
 
-/** A generated question on the lesson's graph: the learner's own numbers, one input per part. */
-export function NumericQuestion({ id, number, promptHtml, parts }: NumericQuestionProps) {
+function numericOf(view: QuestionView | null | undefined): NumericQuestionView | undefined {
+  return view && (view.kind === 'numeric' || view.kind === 'multi-part') ? view : undefined;
+}
+
+/** A generated question on the lesson's graph: the learner's own numbers, one input per part; then practice. */
+export function NumericQuestion({ id, number, promptHtml, lossHtml, parts }: NumericQuestionProps) {
   const quiz = useQuiz();
-  const found = quiz.questions[id];
-  const view = found && found.kind !== 'single-choice' ? found : undefined;
+  const view = numericOf(quiz.questions[id]);
+  const statusId = `${id}-status`;
+  return (
+    <>
+      <NumericForm
+        formId={id}
+        legend={
+          <>
+            <span className="kc-number">Question {number}. </span>
+            <span dangerouslySetInnerHTML={{ __html: promptHtml }} />
+          </>
+        }
+        lossHtml={lossHtml}
+        parts={parts}
+        view={view}
+        locked={!view || view.closed || quiz.pending[id] !== undefined}
+        onSubmit={(attempt, answer) => quiz.submit({ questionId: id, attempt, answer })}
+        status={<QuestionStatus view={view} statusId={statusId} />}
+        statusId={statusId}
+      />
+      {view?.closed ? (
+        <PracticeBlock questionId={id}>
+          {(practice) => {
+            const practiceView = numericOf(practice.view);
+            const practiceStatus = `${id}-practice-status`;
+            return practiceView ? (
+              <NumericForm
+                key={practice.round}
+                formId={`${id}-practice`}
+                legend={<>Practice round {practice.round} (not graded): new numbers, same question.</>}
+                lossHtml={lossHtml}
+                parts={parts}
+                view={practiceView}
+                locked={practiceView.closed || practice.busy}
+                onSubmit={practice.submit}
+                status={<QuestionStatus view={practiceView} statusId={practiceStatus} practice={practice} />}
+                statusId={practiceStatus}
+              />
+            ) : null;
+          }}
+        </PracticeBlock>
+      ) : null}
+    </>
+  );
+}
+
+interface NumericFormProps {
+  formId: string;
+  legend: ReactNode;
+  lossHtml: string | null;
+  parts: NumericQuestionProps['parts'];
+  view: NumericQuestionView | undefined;
+  locked: boolean;
+  onSubmit: (attempt: number, answer: { parts: Record<string, number> }) => void;
+  status: ReactNode;
+  statusId: string;
+}
+
+function NumericForm({ formId, legend, lossHtml, parts, view, locked, onSubmit, status, statusId }: NumericFormProps) {
   const [drafts, setDrafts] = useState<Record<string, string>>({});
   const [invalid, setInvalid] = useState<string[]>([]);
-  const pending = quiz.pending[id];
-  const locked = !view || view.closed || pending !== undefined;
-  const statusId = `${id}-status`;
   // Keep the last answer in the boxes while the numbers stay the same, so one wrong part can be fixed.
   const lastAnswer = (view?.last?.answer as { parts?: Record<string, number> } | undefined)?.parts;
   const sameNumbers = view !== undefined && (!view.policy.newVariantOnWrong || view.closed);
   const valueOf = (partId: string) =>
     drafts[partId] ?? (sameNumbers && lastAnswer?.[partId] !== undefined ? String(lastAnswer[partId]) : '');
 
-  function onSubmit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     if (!view || view.nextAttempt === null) return;
     const values = parts.map((part) => [part.id, parseNumber(valueOf(part.id))] as const);
     const bad = values.filter(([, value]) => value === null).map(([partId]) => partId);
     setInvalid(bad);
     if (bad.length > 0) {
-      document.getElementById(`${id}-${bad[0]}`)?.focus();
+      document.getElementById(`${formId}-${bad[0]}`)?.focus();
       return;
     }
-    quiz.submit({ questionId: id, attempt: view.nextAttempt, answer: { parts: Object.fromEntries(values) } });
+    onSubmit(view.nextAttempt, { parts: Object.fromEntries(values) as Record<string, number> });
     setDrafts({});
   }
 
@@ -59,27 +120,26 @@ export function NumericQuestion({ id, number, promptHtml, parts }: NumericQuesti
   const revealed = view?.reveal?.kind === 'numeric' ? view.reveal : null;
 
   return (
-    <form onSubmit={onSubmit} noValidate aria-busy={!view}>
+    <form onSubmit={submit} noValidate aria-busy={!view}>
       <fieldset aria-describedby={statusId}>
-        <legend>
-          <span className="kc-number">Question {number}. </span>
-          <span dangerouslySetInnerHTML={{ __html: promptHtml }} />
-        </legend>
+        <legend>{legend}</legend>
+        {lossHtml ? <p className={styles.loss} dangerouslySetInnerHTML={{ __html: lossHtml }} /> : null}
         {view ? <Givens view={view} /> : <div className={styles.skeletonGivens} aria-hidden="true" />}
         <div className={styles.parts}>
           {parts.map((part) => {
             const result = partResult(part.id);
             const showResult = result !== undefined && sameNumbers && drafts[part.id] === undefined;
-            const errorId = `${id}-${part.id}-error`;
-            const feedbackId = `${id}-${part.id}-feedback`;
+            const inputId = `${formId}-${part.id}`;
+            const errorId = `${inputId}-error`;
+            const feedbackId = `${inputId}-feedback`;
             const isInvalid = invalid.includes(part.id);
             return (
               <div key={part.id} className={styles.part}>
-                <label htmlFor={`${id}-${part.id}`} className={styles.partLabel}>
+                <label htmlFor={inputId} className={styles.partLabel}>
                   <span dangerouslySetInnerHTML={{ __html: part.labelHtml }} />
                 </label>
                 <input
-                  id={`${id}-${part.id}`}
+                  id={inputId}
                   aria-label={part.labelText}
                   className={styles.input}
                   type="text"
@@ -125,7 +185,7 @@ export function NumericQuestion({ id, number, promptHtml, parts }: NumericQuesti
           <button type="submit" className={styles.button} disabled={locked}>
             Check answer
           </button>
-          <QuestionStatus view={view} statusId={statusId} />
+          {status}
         </div>
         {revealed ? (
           <div className={styles.reveal}>

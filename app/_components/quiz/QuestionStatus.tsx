@@ -5,12 +5,23 @@ import type { QuestionView } from '@/lib/quiz/views';
 import styles from './quiz.module.css';
 import { useQuiz } from './QuizProvider';
 
-/** Attempts left, the result of the last attempt, and a pending or refused submission. */
-export function QuestionStatus({ view, statusId }: { view: QuestionView | undefined; statusId: string }) {
+/**
+ * Attempts left, the result of the last attempt, and a pending or refused submission. A practice
+ * round passes its own state (`practice`): it is sent at once, never queued on this device.
+ */
+export function QuestionStatus({
+  view,
+  statusId,
+  practice,
+}: {
+  view: QuestionView | undefined | null;
+  statusId: string;
+  practice?: { busy: boolean; error: string | null };
+}) {
   const { pending, errors, retryNow } = useQuiz();
   if (!view) return <p id={statusId} className={styles.meta} role="status" />;
-  const waiting = pending[view.id];
-  const error = errors[view.id];
+  const waiting = practice ? (practice.busy ? { status: 'sending' as const } : undefined) : pending[view.id];
+  const error = practice ? practice.error : errors[view.id];
   const { last } = view;
   const multiPart = view.kind === 'multi-part';
   const correctParts = last?.parts.filter((part) => part.correct).length ?? 0;
@@ -49,9 +60,7 @@ export function QuestionStatus({ view, statusId }: { view: QuestionView | undefi
                 ? 'Correct.'
                 : multiPart
                   ? `${correctParts} of ${last.parts.length} parts correct.`
-                  : view.kind === 'single-choice'
-                    ? 'Not quite.'
-                    : (last.parts[0]?.feedback ?? 'Not correct.')}
+                  : (last.parts[0]?.feedback ?? 'Not correct.')}
             </p>
           ) : null}
         </>

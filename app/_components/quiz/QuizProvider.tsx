@@ -17,12 +17,14 @@ import styles from './quiz.module.css';
  * never loses a submitted answer: the question shows it as pending and it is re-sent, which
  * is safe because the server stores each (question, attempt) once.
  *
- * The quiz wakes when it comes near the viewport (within a screen and a half, as the widgets
- * do), not at load: the knowledge check sits at the end of a long lesson, and rendering every
- * learner's options there (the skeletons replaced, the whole section laid out again) was one of
- * the long tasks of the lesson's load (docs/decisions/004, fifth-session update). The state
- * request itself still starts at load (the section tracker shares it), so waking costs no wait;
- * answers still waiting on this device wake it at once.
+ * The quiz wakes when ANY part of it comes near the viewport (within a screen and a half, as
+ * the widgets do), not at load: rendering every learner's options far below the first screen
+ * was one of the long tasks of the lesson's load (docs/decisions/004, fifth-session update).
+ * The observer watches the whole quiz, not a marker above it, so a learner who lands on any
+ * question (a link to its anchor, the table of contents, find-in-page) wakes it at once; a link
+ * to a question's anchor wakes it before the first paint (issue 16, item 1; docs/decisions/013).
+ * The state request itself starts at load (the section tracker shares it), so waking costs no
+ * wait; answers still waiting on this device wake it at once.
  */
 
 export interface PendingSubmission {
@@ -192,11 +194,16 @@ export function QuizProvider({ lessonSlug, children }: { lessonSlug: string; chi
     for (const submission of readStored(lessonSlug)) void sendRef.current(submission);
   }, [lessonSlug]);
 
-  // Zero-height marker before the quiz's sections: what the proximity observer watches. Answers
-  // waiting on this device to be sent wake the quiz at once: they are re-sent after the load.
-  const marker = useRef<HTMLDivElement>(null);
-  const hasUnsent = useCallback(() => readStored(lessonSlug).length > 0, [lessonSlug]);
-  const near = useNearViewport(marker, { now: hasUnsent });
+  // The whole quiz is what the proximity observer watches. Answers waiting on this device, or a
+  // link straight to something inside the quiz, wake it at once.
+  const container = useRef<HTMLDivElement>(null);
+  const wakeNow = useCallback(() => {
+    if (readStored(lessonSlug).length > 0) return true;
+    const hash = decodeURIComponent(window.location.hash.slice(1));
+    const target = hash ? document.getElementById(hash) : null;
+    return target !== null && container.current?.contains(target) === true;
+  }, [lessonSlug]);
+  const near = useNearViewport(container, { now: wakeNow });
 
   useEffect(() => {
     if (!near) return;
@@ -239,16 +246,17 @@ export function QuizProvider({ lessonSlug, children }: { lessonSlug: string; chi
   );
   return (
     <QuizContext.Provider value={value}>
-      <div ref={marker} aria-hidden="true" />
-      {status === 'error' ? (
-        <div role="alert" className={styles.loadError}>
-          <p>Your quiz could not be loaded: the server did not answer.</p>
-          <button type="button" className={styles.button} onClick={value.reload}>
-            Try again
-          </button>
-        </div>
-      ) : null}
-      {children}
+      <div ref={container}>
+        {status === 'error' ? (
+          <div role="alert" className={styles.loadError}>
+            <p>Your quiz could not be loaded: the server did not answer.</p>
+            <button type="button" className={styles.button} onClick={value.reload}>
+              Try again
+            </button>
+          </div>
+        ) : null}
+        {children}
+      </div>
     </QuizContext.Provider>
   );
 }

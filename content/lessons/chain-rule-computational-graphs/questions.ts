@@ -1,8 +1,10 @@
 import {
   publicChoiceQuestionSchema,
+  publicFormulaQuestionSchema,
   publicNumericQuestionSchema,
   type AttemptPolicy,
   type PublicChoiceQuestion,
+  type PublicFormulaQuestion,
   type PublicNumericQuestion,
 } from '@/lib/quiz/schema';
 
@@ -21,12 +23,18 @@ export const knowledgeCheck: readonly PublicChoiceQuestion[] = [
     skill: 'chain-product',
     prompt: 'Why does training a neural network need the chain rule?',
     options: [
-      { id: 'no-loss', text: 'It lets the network train without a loss function.' },
       {
         id: 'indirect-dependence',
         text: 'The loss depends on early parameters only through many intermediate computations.',
       },
-      { id: 'linear', text: 'It turns every activation into a linear function.' },
+      {
+        id: 'sum-of-examples',
+        text: 'The loss adds up many training examples, and the chain rule is how you differentiate a sum.',
+      },
+      {
+        id: 'local-is-global',
+        text: "Each weight's local derivative is already its effect on the loss; the chain rule only collects them into one vector.",
+      },
     ],
     policy: conceptPolicy,
   },
@@ -36,8 +44,14 @@ export const knowledgeCheck: readonly PublicChoiceQuestion[] = [
     skill: 'concepts',
     prompt: 'What is a computational graph mainly for?',
     options: [
-      { id: 'replace-matmul', text: 'Making matrix multiplication unnecessary.' },
-      { id: 'guarantee-convergence', text: 'Guaranteeing that optimisation converges.' },
+      {
+        id: 'nudge-each-weight',
+        text: 'Estimating each gradient by nudging one weight at a time and running the network again.',
+      },
+      {
+        id: 'layer-order',
+        text: 'Recording the order of the layers, so that the forward pass can run faster.',
+      },
       {
         id: 'trace-dependencies',
         text: 'Showing how each value is built from simpler operations, so gradients can be traced step by step.',
@@ -51,9 +65,15 @@ export const knowledgeCheck: readonly PublicChoiceQuestion[] = [
     skill: 'local-derivative',
     prompt: 'In a computational graph, what does a local derivative describe?',
     options: [
-      { id: 'validation-accuracy', text: "The model's final accuracy on the validation set." },
+      {
+        id: 'loss-vs-weight',
+        text: 'How the loss changes when one weight changes, with everything else held fixed.',
+      },
       { id: 'node-vs-input', text: "How one node's output changes when one of its direct inputs changes." },
-      { id: 'global-summary', text: 'A summary of the whole network, on its own.' },
+      {
+        id: 'path-product',
+        text: 'The product of the slopes on the path from a node all the way to the loss.',
+      },
     ],
     policy: conceptPolicy,
   },
@@ -70,6 +90,7 @@ export const graphPractice: readonly PublicNumericQuestion[] = [
     skill: 'local-derivative',
     prompt: 'Run the neuron forward with the numbers below. What is the local derivative on the edge $z \\to a$?',
     parts: [{ id: 'value', label: '$\\partial a / \\partial z$', target: 'neuron-local-z-a' }],
+    loss: 'bce',
     policy: { maxAttempts: 3, newVariantOnWrong: false, reveal: 'after-last-attempt' },
   },
   {
@@ -77,7 +98,8 @@ export const graphPractice: readonly PublicNumericQuestion[] = [
     kind: 'multi-part',
     skill: 'chain-product',
     prompt:
-      'Work out the three factors of $\\partial L / \\partial w$ separately for the numbers below. Each factor earns its own credit.',
+      'This time the neuron is scored by squared error. Work out the three factors of $\\partial L / \\partial w$ separately for the numbers below. Each factor earns its own credit.',
+    loss: 'squared-error',
     parts: [
       { id: 'dLda', label: '$\\partial L / \\partial a$', target: 'neuron-local-a-L', skill: 'local-derivative' },
       { id: 'dadz', label: '$\\partial a / \\partial z$', target: 'neuron-local-z-a', skill: 'local-derivative' },
@@ -91,6 +113,7 @@ export const graphPractice: readonly PublicNumericQuestion[] = [
     skill: 'chain-product',
     prompt: 'For the numbers below, what is $\\partial L / \\partial w$?',
     parts: [{ id: 'value', label: '$\\partial L / \\partial w$', target: 'neuron-dL-dw' }],
+    loss: 'bce',
     policy: { maxAttempts: 3, newVariantOnWrong: false, reveal: 'after-last-attempt' },
   },
   {
@@ -100,6 +123,7 @@ export const graphPractice: readonly PublicNumericQuestion[] = [
     prompt:
       'Take one gradient-descent step on $w$ with learning rate $\\eta$: what is the new value of $w$? A wrong answer gets new numbers.',
     parts: [{ id: 'value', label: 'new $w$', target: 'neuron-step-w' }],
+    loss: 'bce',
     policy: { maxAttempts: 3, newVariantOnWrong: true, reveal: 'after-last-attempt' },
   },
   {
@@ -112,3 +136,19 @@ export const graphPractice: readonly PublicNumericQuestion[] = [
     policy: { maxAttempts: 3, newVariantOnWrong: false, reveal: 'after-last-attempt' },
   },
 ].map((question) => publicNumericQuestionSchema.parse(question));
+
+/**
+ * Formula answers: the learner types the derivative as an expression, graded by equivalence at
+ * many points with lib/autodiff (lib/quiz/formula.ts). Practice rounds ask other parameters and losses.
+ */
+export const formulaPractice: readonly PublicFormulaQuestion[] = [
+  {
+    id: 'formula-dl-dw',
+    kind: 'formula',
+    skill: 'chain-product',
+    prompt:
+      'Write $\\partial L / \\partial w$ for the neuron as a formula in $x$, $w$, $b$ and $y$, as you would type it in the graph playground.',
+    target: { wrt: 'w', loss: 'bce' },
+    policy: { maxAttempts: 3, newVariantOnWrong: false, reveal: 'after-last-attempt' },
+  },
+].map((question) => publicFormulaQuestionSchema.parse(question));

@@ -192,7 +192,10 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
   }
 
   const choice = quiz.questions.filter((q): q is PublicChoiceQuestion => q.kind === 'single-choice');
-  const numeric = quiz.questions.filter((q): q is PublicNumericQuestion => q.kind !== 'single-choice');
+  // Formula questions (typed expressions) are not simulated: the demo's learners type numbers and letters.
+  const numeric = quiz.questions.filter(
+    (q): q is PublicNumericQuestion => q.kind === 'numeric' || q.kind === 'multi-part',
+  );
   const predictions = demoPredictions();
   const input: SimulationInput = {
     seed: options.seed ?? 2026,
@@ -247,7 +250,7 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
 
   const responses = simulation.responses.flatMap((response) => {
     const question = byId.get(response.questionId);
-    if (!question || response.attemptNumber > question.policy.maxAttempts) return [];
+    if (!question || question.kind === 'formula' || response.attemptNumber > question.policy.maxAttempts) return [];
     const id = learnerId(response.learnerId);
     let answer: string;
     let grading: Grading;

@@ -153,6 +153,10 @@ export function answerText(
     const option = choiceVariant(question, learnerId, variant).find((o) => o.key === choice);
     return option ? `${String(choice)}: ${option.text}` : null;
   }
+  if (question.kind === 'formula') {
+    const expression = (answer as { expression?: unknown } | null)?.expression;
+    return typeof expression === 'string' ? expression : null;
+  }
   const parts = (answer as { parts?: Record<string, unknown> } | null)?.parts;
   if (!parts) return null;
   return question.parts.map((part) => `${part.id} = ${String(parts[part.id])}`).join(', ');

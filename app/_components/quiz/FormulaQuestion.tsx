@@ -1,0 +1,224 @@
+'use client';
+
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+
+import type { FormulaQuestionView, QuestionView } from '@/lib/quiz/views';
+
+import { PracticeBlock } from './PracticeBlock';
+import { QuestionStatus } from './QuestionStatus';
+import styles from './quiz.module.css';
+import { useQuiz } from './QuizProvider';
+
+export interface FormulaQuestionProps {
+  id: string;
+  number: number;
+  promptHtml: string;
+  /** The graded variant's loss, with its formula, typeset on the server. */
+  lossHtml: string;
+}
+
+type Preview =
+  | { state: 'empty' }
+  | { state: 'ok'; html: string }
+  | { state: 'error'; message: string; column: number }
+  | { state: 'offline' };
+
+const PREVIEW_DELAY_MS = 200;
+
+function formulaOf(view: QuestionView | null | undefined): FormulaQuestionView | undefined {
+  return view?.kind === 'formula' ? view : undefined;
+}
+
+/**
+ * The learner types an expression; the server typesets it with KaTeX as they type (a preview
+ * route: the lesson ships no KaTeX JavaScript, docs/decisions/013) and reports the language's
+ * errors with their position, exactly as the graph playground does.
+ */
+function useFormulaPreview(text: string): Preview {
+  const [preview, setPreview] = useState<Preview>({ state: 'empty' });
+  useEffect(() => {
+    if (text.trim() === '') {
+      const timer = setTimeout(() => setPreview({ state: 'empty' }), 0);
+      return () => clearTimeout(timer);
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      fetch(`/api/quiz/formula-preview?expression=${encodeURIComponent(text)}`, {
+        credentials: 'same-origin',
+        signal: controller.signal,
+      })
+        .then(async (response) => {
+          if (!response.ok) throw new Error(String(response.status));
+          const body = (await response.json()) as
+            { ok: true; html: string } | { ok: false; error: { message: string; line: number; column: number } };
+          setPreview(
+            body.ok
+              ? { state: 'ok', html: body.html }
+              : { state: 'error', message: body.error.message, column: body.error.column },
+          );
+        })
+        .catch((error: unknown) => {
+          if ((error as { name?: string }).name !== 'AbortError') setPreview({ state: 'offline' });
+        });
+    }, PREVIEW_DELAY_MS);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [text]);
+  return preview;
+}
+
+export function FormulaQuestion({ id, number, promptHtml, lossHtml }: FormulaQuestionProps) {
+  const quiz = useQuiz();
+  const view = formulaOf(quiz.questions[id]);
+  const statusId = `${id}-status`;
+  return (
+    <>
+      <FormulaForm
+        formId={id}
+        legend={
+          <>
+            <span className="kc-number">Question {number}. </span>
+            <span dangerouslySetInnerHTML={{ __html: promptHtml }} />
+          </>
+        }
+        lossHtml={lossHtml}
+        view={view}
+        locked={!view || view.closed || quiz.pending[id] !== undefined}
+        onSubmit={(attempt, answer) => quiz.submit({ questionId: id, attempt, answer })}
+        status={<QuestionStatus view={view} statusId={statusId} />}
+        statusId={statusId}
+      />
+      {view?.closed ? (
+        <PracticeBlock questionId={id}>
+          {(practice) => {
+            const practiceView = formulaOf(practice.view);
+            const practiceStatus = `${id}-practice-status`;
+            return practiceView ? (
+              <FormulaForm
+                key={practice.round}
+                formId={`${id}-practice`}
+                legend={
+                  <>
+                    Practice round {practice.round} (not graded): write {`∂L/∂${practiceView.ask.wrt}`} with{' '}
+                    {practiceView.ask.lossName}.
+                  </>
+                }
+                lossHtml={null}
+                view={practiceView}
+                locked={practiceView.closed || practice.busy}
+                onSubmit={practice.submit}
+                status={<QuestionStatus view={practiceView} statusId={practiceStatus} practice={practice} />}
+                statusId={practiceStatus}
+              />
+            ) : null;
+          }}
+        </PracticeBlock>
+      ) : null}
+    </>
+  );
+}
+
+interface FormulaFormProps {
+  formId: string;
+  legend: ReactNode;
+  lossHtml: string | null;
+  view: FormulaQuestionView | undefined;
+  locked: boolean;
+  onSubmit: (attempt: number, answer: { expression: string }) => void;
+  status: ReactNode;
+  statusId: string;
+}
+
+function FormulaForm({ formId, legend, lossHtml, view, locked, onSubmit, status, statusId }: FormulaFormProps) {
+  const lastExpression = (view?.last?.answer as { expression?: string } | undefined)?.expression ?? '';
+  const [draft, setDraft] = useState<string | null>(null);
+  const text = draft ?? lastExpression;
+  const preview = useFormulaPreview(text);
+  const input = useRef<HTMLInputElement>(null);
+  const inputId = `${formId}-expression`;
+  const previewId = `${formId}-preview`;
+  const revealed = view?.reveal?.kind === 'formula' ? view.reveal : null;
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!view || view.nextAttempt === null || text.trim() === '') return;
+    onSubmit(view.nextAttempt, { expression: text.trim() });
+    setDraft(null);
+  }
+
+  /** Puts the caret at the error, without selecting anything the next key would replace. */
+  function goToError(column: number) {
+    const element = input.current;
+    if (!element) return;
+    element.focus();
+    const at = Math.max(0, Math.min(column - 1, element.value.length));
+    element.setSelectionRange(at, at);
+  }
+
+  return (
+    <form onSubmit={submit} noValidate aria-busy={!view}>
+      <fieldset aria-describedby={statusId}>
+        <legend>{legend}</legend>
+        {lossHtml ? <p className={styles.loss} dangerouslySetInnerHTML={{ __html: lossHtml }} /> : null}
+        {view ? (
+          <p className={styles.meta}>
+            Loss: {view.ask.lossName}, {view.ask.lossFormula}. Use x, w, b and y (you may write z for w*x + b and a for
+            sigmoid(z)), with + − * / ^ and functions such as sigmoid, exp and log.
+          </p>
+        ) : (
+          <div className={styles.skeletonGivens} aria-hidden="true" />
+        )}
+        <label htmlFor={inputId} className={styles.partLabel}>
+          {view ? `∂L/∂${view.ask.wrt} =` : 'Your formula'}
+        </label>
+        <input
+          ref={input}
+          id={inputId}
+          className={`${styles.input} ${styles.formulaInput}`}
+          type="text"
+          autoComplete="off"
+          autoCapitalize="off"
+          spellCheck={false}
+          placeholder="for example (sigmoid(w*x + b) - y) * x"
+          value={text}
+          disabled={locked}
+          aria-describedby={previewId}
+          aria-invalid={preview.state === 'error' || undefined}
+          onChange={(event) => setDraft(event.target.value)}
+        />
+        <div id={previewId} className={styles.preview} aria-live="polite">
+          {preview.state === 'ok' ? (
+            <span>
+              <span className={styles.meta}>Preview: </span>
+              <span dangerouslySetInnerHTML={{ __html: preview.html }} />
+            </span>
+          ) : preview.state === 'error' ? (
+            <span className={styles.previewError}>
+              {preview.message}{' '}
+              <button type="button" className={styles.linkButton} onClick={() => goToError(preview.column)}>
+                Go to the error
+              </button>
+            </span>
+          ) : preview.state === 'offline' ? (
+            <span className={styles.meta}>No preview: the server cannot be reached.</span>
+          ) : (
+            <span className={styles.meta}>Your formula will appear here, typeset, as you type.</span>
+          )}
+        </div>
+        <div className={styles.actions}>
+          <button type="submit" className={styles.button} disabled={locked || text.trim() === ''}>
+            Check answer
+          </button>
+          {status}
+        </div>
+        {revealed ? (
+          <div className={styles.reveal}>
+            <p>{revealed.explanation}</p>
+          </div>
+        ) : null}
+      </fieldset>
+    </form>
+  );
+}

@@ -1,0 +1,13 @@
+import { getPracticeHandler, postPracticeHandler } from '@/lib/server/api/practice-handlers';
+import { getDb } from '@/lib/server/db/client';
+import { handle } from '@/lib/server/http';
+
+export const dynamic = 'force-dynamic';
+
+export function GET(request: Request) {
+  return handle(async () => getPracticeHandler(request, await getDb()));
+}
+
+export function POST(request: Request) {
+  return handle(async () => postPracticeHandler(request, await getDb()));
+}
