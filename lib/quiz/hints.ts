@@ -86,13 +86,13 @@ export function misconceptionHint(id: MisconceptionId, context: HintContext): st
       }
       return formula
         ? `A chain factor is missing: the last one, ${wrt === 'w' ? '∂z/∂w = x' : '∂z/∂x = w'}.`
-        : `The last factor of the chain is missing: ${lastFactor(wrt, values)}.`;
+        : `${typed} leaves out the last factor of the chain: ${lastFactor(wrt, values)}.`;
     case 'w-for-x':
       return `${typed} is ∂z/∂x = w. Along w → p the local derivative of p = w·x is the other factor, x = ${f(v(values, 'x'))}.`;
     case 'missing-sigmoid-slope':
-      return `The sigmoid's slope is missing from your chain: ∂L/∂${wrt} = ∂L/∂a · a(1 − a) · ∂z/∂${wrt}${formula ? '' : `, with a = ${a}`}.`;
+      return `${typed} leaves out the sigmoid's slope: ∂L/∂${wrt} = ∂L/∂a · a(1 − a) · ∂z/∂${wrt}${formula ? '' : `, with a = ${a}`}.`;
     case 'missing-loss-slope':
-      return `The loss's own slope is missing from your chain: with ${LOSS_FORMULAS[loss].name}, ${LOSS_FORMULAS[loss].dLda}.`;
+      return `${typed} leaves out the loss's own slope: with ${LOSS_FORMULAS[loss].name}, ${LOSS_FORMULAS[loss].dLda}.`;
     case 'wrong-path':
       return wrt === 'w'
         ? `${typed} is ∂L/∂x: that path ends with ∂p/∂x = w. The path from w ends with ∂p/∂w = x${formula ? '' : ` = ${f(v(values, 'x'))}`}.`
