@@ -32,6 +32,9 @@ export default async function InstructorHome() {
         </form>
       </div>
       <CreateClassForm action={createClassAction} />
+      <p>
+        <Link href="/instructor/lms">LMS connections</Link>: use these lessons from Moodle, Canvas or another LMS.
+      </p>
       {classes.length === 0 ? (
         <p className={styles.muted}>
           No classes yet. Create one, then give learners its join code: they enter it on any lesson page.

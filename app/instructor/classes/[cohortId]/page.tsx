@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { ClassNav } from '@/app/_components/instructor/ClassNav';
 import { ago, percent, when } from '@/app/_components/instructor/format';
 import styles from '@/app/_components/instructor/instructor.module.css';
+import { LmsSyncSection } from '@/app/_components/instructor/LmsSyncSection';
 import { SKILLS } from '@/lib/analytics/skills';
 import { withInstructor } from '@/lib/server/instructor/next';
 import { classOverview, type OverviewQuery } from '@/lib/server/instructor/overview';
@@ -98,6 +99,8 @@ export default async function ClassOverviewPage({
           Question analysis
         </Link>
       </div>
+      {/* Issue 18: the LMS this class came from (nothing for join-code classes). */}
+      <LmsSyncSection cohortId={cohort.id} now={now} />
       <p className={styles.muted}>
         {classSize} learner{classSize === 1 ? '' : 's'} in this class. Downloads:{' '}
         <a href={`${exportBase}/overview.csv`} download>
@@ -225,7 +228,8 @@ export default async function ClassOverviewPage({
                       dateTime={row.lastActiveAt === null ? undefined : new Date(row.lastActiveAt).toISOString()}
                       title={when(row.lastActiveAt)}
                     >
-                      {ago(row.lastActiveAt, now)}
+                      {/* Roster members who never opened a lesson (issue 18) show as not started. */}
+                      {row.lastActiveAt === null ? 'not started' : ago(row.lastActiveAt, now)}
                     </time>
                   </td>
                   {SKILLS.map((skill) => {
