@@ -11,6 +11,7 @@ import { BlamePathsWidget } from '@/app/_components/widgets/blame-paths/BlamePat
 import { ForwardPassWidget } from '@/app/_components/widgets/forward-pass/ForwardPassWidget';
 import { GradientStepWidget } from '@/app/_components/widgets/gradient-step/GradientStepWidget';
 import { GraphPlaygroundWidget } from '@/app/_components/widgets/graph-playground/GraphPlaygroundWidget';
+import { NetworkWidget } from '@/app/_components/widgets/network/NetworkWidget';
 import { NudgeTestWidget } from '@/app/_components/widgets/nudge-test/NudgeTestWidget';
 
 /**
@@ -23,6 +24,7 @@ const interactiveComponents = {
   ForwardPassWidget,
   GradientStepWidget,
   GraphPlaygroundWidget,
+  NetworkWidget,
   NudgeTestWidget,
   KnowledgeCheck,
 } satisfies MDXComponents;

@@ -31,6 +31,7 @@ const WIDGET_KINDS = [
   'nudge-test',
   'graph-playground',
   'gradient-step',
+  'network',
 ] as const;
 
 /** Section ids that progress records and links depend on; removing one is a breaking change. */
@@ -47,6 +48,7 @@ const EXPECTED_IDS: Record<string, string[]> = {
     'backward-numbers',
     'nudge-check',
     'sum-over-paths',
+    'network',
     'troubleshooting',
     'connections',
     'autodiff',

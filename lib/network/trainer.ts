@@ -42,6 +42,8 @@ export class NetworkTrainer {
   steps = 0;
   /** The step at which the loss stopped being a finite, sane number; null while training is fine. */
   divergedAt: number | null = null;
+  /** The loss that stopped the run (Infinity or NaN when it overflowed), or null. */
+  divergedLoss: number | null = null;
   private readonly tape: Tape;
   private readonly paramNodes: Int32Array;
   private readonly lossNode: number;
@@ -138,6 +140,7 @@ export class NetworkTrainer {
       sane = Number.isFinite(this.params[i]!) && Number.isFinite(this.grads[i]!);
     if (!sane) {
       this.divergedAt = this.steps + 1;
+      this.divergedLoss = loss;
       this.params.set(this.previous);
       this.evaluate();
       return false;

@@ -11,6 +11,7 @@ export const WIDGETS = {
   'blame-paths': { title: 'Blame along every path', defaultInstance: 'bp' },
   'graph-playground': { title: 'Your own graph', defaultInstance: 'gp' },
   'gradient-step': { title: 'One gradient step', defaultInstance: 'gs' },
+  network: { title: 'A small network, trained live', defaultInstance: 'nn' },
 } as const satisfies Record<string, { title: string; defaultInstance: string }>;
 
 export type KnownWidgetKind = keyof typeof WIDGETS;

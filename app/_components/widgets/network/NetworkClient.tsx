@@ -1,0 +1,511 @@
+'use client';
+
+/**
+ * Widget: a small network (2 inputs, hidden layers of 3 units, 1 sigmoid output) trained live
+ * on a toy data set, with every gradient from lib/autodiff. One training point is shown as a
+ * layer view (neurons and blame-coloured weights) or as its full computational graph; picking a
+ * parameter lists every path from L back to it with each path's product, their sum, the
+ * engine's gradient and a finite-difference check. In MDX: <NetworkWidget /> (URL prefix `nn`).
+ *
+ * State lives in the URL (lib/widgets/url-state): the setup and the step count, replayed
+ * deterministically by lib/network/session, so a shared link shows the same network.
+ */
+import { useEffect, useMemo, useState } from 'react';
+
+import { edgeKey } from '@/lib/graph/types';
+import { DATASET_KINDS, POINT_COUNT, dataset, type DatasetKind } from '@/lib/network/data';
+import { blameReport, pointEnv, programFor } from '@/lib/network/example';
+import { layoutNetworkTrace } from '@/lib/network/layout';
+import {
+  ACTIVATIONS,
+  INITS,
+  MAX_DEPTH,
+  MIN_DEPTH,
+  inputName,
+  layersOf,
+  parameterNames,
+  type Activation,
+} from '@/lib/network/model';
+import { MAX_STEPS, TrainingRun, type Setup } from '@/lib/network/session';
+import { DIVERGED_LOSS } from '@/lib/network/trainer';
+import { bool, defineWidgetState, name, num, oneOf } from '@/lib/widgets/url-state';
+
+import { Choice } from '../Choice';
+import { formatNumber } from '../format';
+import { GraphLegend } from '../GraphLegend';
+import { GraphView } from '../GraphView';
+import { PredictReveal } from '../PredictReveal';
+import { usePrefersReducedMotion } from '../usePrefersReducedMotion';
+import { useWidgetControls } from '../useWidgetUrlState';
+import { WidgetFrame } from '../WidgetFrame';
+import shared from '../widgets.module.css';
+
+import { LayerView } from './LayerView';
+import { prettyName } from './names';
+import styles from './network.module.css';
+import { Boundary, GradientSizes, LossCurve } from './Panels';
+
+const LEARNING_RATES = [0.03, 0.1, 0.3, 1, 3, 10, 20, 50] as const;
+
+const STATE = defineWidgetState(
+  {
+    data: oneOf(DATASET_KINDS, 'xor'),
+    act: oneOf(ACTIVATIONS, 'tanh'),
+    depth: num(2, MIN_DEPTH, MAX_DEPTH, true),
+    lr: num(3, 0.001, 100),
+    init: oneOf(INITS, 'standard'),
+    seed: num(1, 1, 999, true),
+    steps: num(0, 0, MAX_STEPS, true),
+    point: num(0, 0, POINT_COUNT - 1, true),
+    pick: name('w1_21'),
+    view: oneOf(['layers', 'graph'] as const, 'layers'),
+    /** Start training when the widget loads (a shared setup); never with reduced motion. */
+    autoplay: bool(false),
+  },
+  ['step', 'play', 'presets', 'predict'],
+);
+
+type Values = (typeof STATE)['fields'];
+type PresetId = 'too-large' | 'dead' | 'vanishing';
+
+/** Each preset makes one point in one click: a setup, from step 0, and (motion allowing) play. */
+const PRESETS: readonly { id: PresetId; label: string; setup: Partial<Record<keyof Values, unknown>> }[] = [
+  {
+    id: 'too-large',
+    label: 'Too large a learning rate',
+    setup: { data: 'line', act: 'relu', depth: 4, lr: 20, init: 'standard', seed: 1 },
+  },
+  { id: 'dead', label: 'Dead ReLU', setup: { data: 'circles', act: 'relu', depth: 2, lr: 1, init: 'dead', seed: 1 } },
+  {
+    id: 'vanishing',
+    label: 'Vanishing sigmoid',
+    setup: { data: 'circles', act: 'sigmoid', depth: 4, lr: 1, init: 'standard', seed: 1 },
+  },
+];
+
+const DATA_OPTIONS: readonly { value: DatasetKind; label: string }[] = [
+  { value: 'line', label: 'line' },
+  { value: 'xor', label: 'XOR' },
+  { value: 'circles', label: 'circles' },
+];
+const ACTIVATION_OPTIONS: readonly { value: Activation; label: string }[] = [
+  { value: 'sigmoid', label: 'sigmoid' },
+  { value: 'tanh', label: 'tanh' },
+  { value: 'relu', label: 'ReLU' },
+];
+const DEPTH_OPTIONS = [
+  { value: '2', label: '2 (one hidden)' },
+  { value: '3', label: '3' },
+  { value: '4', label: '4' },
+] as const;
+const VIEW_OPTIONS = [
+  { value: 'layers', label: 'neurons and weights' },
+  { value: 'graph', label: 'every operation' },
+] as const;
+
+/** Reduced motion: Play advances in chunks twice a second instead of animating every frame. */
+const REDUCED_CHUNK = 10;
+const REDUCED_INTERVAL_MS = 500;
+
+export function NetworkClient({ id }: { id: string }) {
+  const { values, hidden, locked, set, update, markUsed, reset, shareUrl } = useWidgetControls('network', id, STATE);
+  const reducedMotion = usePrefersReducedMotion();
+  const [run] = useState(() => new TrainingRun());
+  const [playing, setPlaying] = useState<boolean | null>(null);
+  const [revealedFor, setRevealedFor] = useState<string | null>(null);
+  const { data: dataKind, act, depth, lr, init, seed, steps, point, view } = values;
+
+  const setup: Setup = useMemo(
+    () => ({ data: dataKind, activation: act, depth, init, seed }),
+    [dataKind, act, depth, init, seed],
+  );
+  // The run caches its trainer: moving from step n to n + 1 costs one step.
+  const snapshot = useMemo(() => run.at(setup, steps, lr), [run, setup, steps, lr]);
+  const { spec } = snapshot;
+  const data = dataset(dataKind);
+  const names = useMemo(() => parameterNames(depth), [depth]);
+  const choices = useMemo(() => [inputName(1), inputName(2), ...names], [names]);
+  const picked = choices.includes(values.pick) ? values.pick : 'w1_21';
+
+  const env = useMemo(() => pointEnv(spec, snapshot.params, data, point), [spec, snapshot, data, point]);
+  const program = programFor(spec);
+  const report = useMemo(() => {
+    const result = program.run(env);
+    return { result, blame: blameReport(result, env, program, picked) };
+  }, [program, env, picked]);
+  const { result, blame } = report;
+  const layout = useMemo(() => layoutNetworkTrace(result.trace), [result.trace.nodes.length, spec.activation]); // eslint-disable-line react-hooks/exhaustive-deps
+  const batchGrads = useMemo(
+    () => Object.fromEntries(names.map((parameter, i) => [parameter, snapshot.grads[i]!])),
+    [names, snapshot],
+  );
+
+  const atLimit = snapshot.steps >= MAX_STEPS;
+  const diverged = snapshot.divergedAt !== null;
+  const wantsPlay = playing ?? (values.autoplay && !reducedMotion);
+  const running = wantsPlay && !diverged && !atLimit;
+  useEffect(() => {
+    if (!running) return;
+    const next = Math.min(MAX_STEPS, snapshot.steps + (reducedMotion ? REDUCED_CHUNK : 1));
+    if (reducedMotion) {
+      const timer = window.setTimeout(() => set({ steps: next }), REDUCED_INTERVAL_MS);
+      return () => window.clearTimeout(timer);
+    }
+    const frame = window.requestAnimationFrame(() => set({ steps: next }));
+    return () => window.cancelAnimationFrame(frame);
+  }, [running, snapshot.steps, reducedMotion, set]);
+
+  const revealKey = `${dataKind}|${act}|${depth}|${init}|${seed}|${point}|${picked}`;
+  const revealed = revealedFor === revealKey;
+  const hiddenGrad = revealed ? null : picked;
+  const onPath = new Set<string>();
+  for (const path of blame.paths) for (const node of path.names) onPath.add(node);
+  const pathEdges = new Set<string>();
+  const edgeLabels: Record<string, string> = {};
+  for (const path of blame.paths)
+    for (const edge of path.edges) {
+      pathEdges.add(edgeKey(edge));
+      edgeLabels[edgeKey(edge)] = formatNumber(edge.localDerivative, 3);
+    }
+  const pickedNode = result.trace.nodes.find((node) => node.names.includes(picked));
+
+  const largest = snapshot.layers.map((layer) => `layer ${layer.layer}: ${prettyName(layer.largest.name)}`).join(', ');
+  const summary = `After ${snapshot.steps} step${snapshot.steps === 1 ? '' : 's'} the training loss is ${formatNumber(snapshot.loss)} and ${Math.round(snapshot.accuracy * 100)}% of the points are on the right side. Largest blame per layer: ${largest}.`;
+  const divergedMessage =
+    snapshot.divergedAt === null
+      ? ''
+      : `Training stopped: the loss ${
+          Number.isFinite(snapshot.divergedLoss ?? Number.NaN)
+            ? `blew up to ${formatNumber(snapshot.divergedLoss!)} (above ${formatNumber(DIVERGED_LOSS)})`
+            : 'became infinite'
+        } at step ${snapshot.divergedAt}. The steps overshoot: lower the learning rate, then reset the training.`;
+
+  const setStart = (control: string, patch: Parameters<typeof set>[0]) => update(control, { ...patch, steps: 0 });
+  const pickPoint = (next: number) => update('point', { point: next });
+  const pick = (next: string) => update('pick', { pick: next });
+
+  return (
+    <WidgetFrame
+      kind="network"
+      id={id}
+      caption={
+        <>
+          The same two rules at every layer: a weighted sum, then an activation. Backward, each node multiplies the
+          blame it receives by its local slope and passes it on, so blame reaches the first layer through every path.
+        </>
+      }
+      onReset={() => {
+        setPlaying(false);
+        setRevealedFor(null);
+        reset();
+      }}
+      shareUrl={shareUrl}
+    >
+      {hidden.has('presets') ? null : (
+        <div className={styles.presets} data-control="presets">
+          <span className={styles.presetsLabel}>Try:</span>
+          {PRESETS.map((preset) => (
+            <button
+              key={preset.id}
+              type="button"
+              className={shared.button}
+              data-preset={preset.id}
+              disabled={locked.has('presets')}
+              onClick={() => {
+                markUsed('presets');
+                set({ ...(preset.setup as Partial<Parameters<typeof set>[0]>), steps: 0 });
+                setPlaying(!reducedMotion);
+              }}
+            >
+              {preset.label}
+            </button>
+          ))}
+        </div>
+      )}
+      <div className={styles.settings}>
+        <Choice
+          legend="Data"
+          name={`${id}-data`}
+          value={dataKind}
+          options={DATA_OPTIONS}
+          hidden={hidden.has('data')}
+          locked={locked.has('data')}
+          onChange={(next) => setStart('data', { data: next })}
+        />
+        <Choice
+          legend="Hidden activation"
+          name={`${id}-act`}
+          value={act}
+          options={ACTIVATION_OPTIONS}
+          hidden={hidden.has('act')}
+          locked={locked.has('act')}
+          onChange={(next) => setStart('act', { act: next })}
+        />
+        <Choice
+          legend="Layers"
+          name={`${id}-depth`}
+          value={String(depth) as '2' | '3' | '4'}
+          options={DEPTH_OPTIONS}
+          hidden={hidden.has('depth')}
+          locked={locked.has('depth')}
+          onChange={(next) => setStart('depth', { depth: Number(next) })}
+        />
+        {hidden.has('lr') ? null : (
+          <label className={styles.field}>
+            <span className={styles.fieldName}>Learning rate η</span>
+            <select
+              className={styles.select}
+              value={String(lr)}
+              disabled={locked.has('lr')}
+              onChange={(event) => {
+                const next = Number(event.currentTarget.value);
+                // A run that blew up starts again: the new rate applies from step 0.
+                update('lr', diverged ? { lr: next, steps: 0 } : { lr: next });
+              }}
+            >
+              {[...new Set<number>([...LEARNING_RATES, lr])]
+                .sort((a, b) => a - b)
+                .map((rate) => (
+                  <option key={rate} value={String(rate)}>
+                    {formatNumber(rate)}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
+        {hidden.has('init') ? null : (
+          <label className={styles.field}>
+            <span className={styles.fieldName}>Start</span>
+            <select
+              className={styles.select}
+              value={init}
+              disabled={locked.has('init')}
+              onChange={(event) => setStart('init', { init: event.currentTarget.value as (typeof INITS)[number] })}
+            >
+              <option value="standard">random weights, zero biases</option>
+              <option value="dead">hidden biases −2.5 (every ReLU off)</option>
+            </select>
+          </label>
+        )}
+      </div>
+
+      <div className={styles.actions}>
+        {hidden.has('step') ? null : (
+          <button
+            type="button"
+            className={shared.button}
+            disabled={locked.has('step') || running || diverged || atLimit}
+            onClick={() => update('step', { steps: snapshot.steps + 1 })}
+          >
+            Step
+          </button>
+        )}
+        {hidden.has('play') ? null : (
+          <button
+            type="button"
+            className={shared.button}
+            aria-pressed={running}
+            disabled={locked.has('play') || diverged || atLimit}
+            onClick={() => {
+              markUsed('play');
+              setPlaying(!running);
+            }}
+          >
+            {running ? 'Pause' : 'Play'}
+          </button>
+        )}
+        <button
+          type="button"
+          className={`${shared.button} ${shared.buttonQuiet}`}
+          onClick={() => {
+            setPlaying(false);
+            update('restart', { steps: 0 });
+          }}
+        >
+          Start training over
+        </button>
+        <span
+          className={styles.counter}
+          data-steps={snapshot.steps}
+          data-loss={String(snapshot.loss)}
+          data-start-loss={String(snapshot.startLoss)}
+        >
+          Step {snapshot.steps} · loss <strong className={shared.forwardNumber}>{formatNumber(snapshot.loss)}</strong> ·{' '}
+          {Math.round(snapshot.accuracy * 100)}% right
+        </span>
+      </div>
+      {diverged ? (
+        <div className={styles.diverged} data-diverged-at={snapshot.divergedAt}>
+          <p>{divergedMessage}</p>
+          <button
+            type="button"
+            className={shared.button}
+            onClick={() => {
+              setPlaying(false);
+              update('restart', { steps: 0 });
+            }}
+          >
+            Reset training
+          </button>
+        </div>
+      ) : null}
+      <p className={shared.visuallyHidden} aria-live="polite">
+        {running ? 'Training is running.' : diverged ? divergedMessage : summary}
+      </p>
+
+      <div className={styles.panels}>
+        <div>
+          <p className={styles.panelTitle}>What the network says, over the data</p>
+          <Boundary spec={spec} params={snapshot.params} data={data} point={point} onPoint={pickPoint} />
+          <p className={styles.small}>
+            <span className={styles.keyOne} />
+            label 1 · <span className={styles.keyZero} />
+            label 0; shading: the network&rsquo;s answer (paler near 0.5, the boundary)
+          </p>
+        </div>
+        <div>
+          <p className={styles.panelTitle}>Training loss J (average over all {POINT_COUNT} points)</p>
+          <LossCurve snapshot={snapshot} />
+          <p className={styles.panelTitle}>Blame reaching each layer (typical |∂L/∂z| of its sums)</p>
+          <GradientSizes layers={snapshot.layers} depth={depth} />
+        </div>
+      </div>
+
+      <div className={styles.settings}>
+        {hidden.has('point') ? null : (
+          <label className={styles.field}>
+            <span className={styles.fieldName}>Point shown</span>
+            <input
+              type="range"
+              className={shared.range}
+              min={1}
+              max={POINT_COUNT}
+              step={1}
+              value={point + 1}
+              disabled={locked.has('point')}
+              aria-valuetext={`point ${point + 1} of ${POINT_COUNT}`}
+              onChange={(event) => pickPoint(Number(event.currentTarget.value) - 1)}
+            />
+            <span className={styles.counter}>
+              {point + 1}: x₁ = {formatNumber(data.xs[2 * point]!)}, x₂ = {formatNumber(data.xs[2 * point + 1]!)}, label{' '}
+              {data.ys[point]}
+            </span>
+          </label>
+        )}
+        {hidden.has('pick') ? null : (
+          <label className={styles.field}>
+            <span className={styles.fieldName}>Blame for</span>
+            <select
+              className={styles.select}
+              value={picked}
+              disabled={locked.has('pick')}
+              onChange={(event) => pick(event.currentTarget.value)}
+            >
+              <optgroup label="inputs">
+                {[inputName(1), inputName(2)].map((input) => (
+                  <option key={input} value={input}>
+                    {prettyName(input)}
+                  </option>
+                ))}
+              </optgroup>
+              {layersOf(depth).map((layer) => (
+                <optgroup key={layer.index} label={`layer ${layer.index}`}>
+                  {names
+                    .filter((parameter) => parameter.slice(1, 2) === String(layer.index))
+                    .map((parameter) => (
+                      <option key={parameter} value={parameter}>
+                        {prettyName(parameter)}
+                      </option>
+                    ))}
+                </optgroup>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+
+      <Choice
+        legend="Show"
+        name={`${id}-view`}
+        value={view}
+        options={VIEW_OPTIONS}
+        hidden={hidden.has('view')}
+        locked={locked.has('view')}
+        onChange={(next) => update('view', { view: next })}
+      />
+      {view === 'layers' ? (
+        <LayerView
+          depth={depth}
+          values={result.values}
+          grads={result.nodeGradients}
+          batchGrads={batchGrads}
+          picked={picked}
+          onPath={onPath}
+          hiddenGrad={hiddenGrad}
+          onPick={pick}
+          summary={`The network at point ${point + 1}: loss L = ${formatNumber(result.value)}, output p = ${formatNumber(result.values.p ?? Number.NaN)}. ${summary}`}
+        />
+      ) : (
+        <>
+          <GraphView
+            layout={layout}
+            trace={result.trace}
+            label={`Every operation of the network at point ${point + 1}, paths from ${prettyName(picked)} to L highlighted`}
+            highlightEdges={pathEdges}
+            highlightNodes={pickedNode ? new Set([pickedNode.id]) : undefined}
+            dimOthers
+            edgeLabels={edgeLabels}
+            hiddenGrads={!revealed && pickedNode ? new Set([pickedNode.id]) : undefined}
+            minScale={0.8}
+          />
+          <GraphLegend />
+        </>
+      )}
+
+      <div className={styles.paths} data-paths-for={picked} data-path-count={blame.paths.length}>
+        <p className={styles.panelTitle}>
+          {blame.paths.length === 1 ? 'One path' : `${blame.paths.length} paths`} from L back to {prettyName(picked)}{' '}
+          (point {point + 1}):
+        </p>
+        <ol className={styles.pathList}>
+          {blame.paths.map((path, index) => (
+            <li key={index} data-path-product={revealed ? String(path.product) : undefined}>
+              {path.factors.map((factor, f) => (
+                <span key={f} className={styles.factor}>
+                  {f > 0 ? ' × ' : ''}∂{prettyName(factor.to)}/∂{prettyName(factor.from)} ={' '}
+                  {formatNumber(factor.value, 3)}
+                </span>
+              ))}{' '}
+              = <strong className={shared.backwardNumber}>{revealed ? formatNumber(path.product) : '?'}</strong>
+            </li>
+          ))}
+        </ol>
+        {hidden.has('predict') ? null : (
+          <PredictReveal
+            key={revealKey}
+            widget="network"
+            instance={id}
+            target={`dL/d${picked}`}
+            targetLabel={`∂L/∂${prettyName(picked)}`}
+            actual={blame.engine}
+            revealed={revealed}
+            onReveal={() => setRevealedFor(revealKey)}
+            locked={locked.has('predict')}
+          >
+            <p
+              className={styles.check}
+              data-paths-sum={String(blame.sum)}
+              data-engine-grad={String(blame.engine)}
+              data-finite-difference={String(blame.finiteDifference)}
+            >
+              Sum over {blame.paths.length === 1 ? 'the one path' : `all ${blame.paths.length} paths`}:{' '}
+              <strong className={shared.backwardNumber}>{formatNumber(blame.sum)}</strong>. The engine&rsquo;s backward
+              pass: {formatNumber(blame.engine)}. Nudge check, (L(v + h) − L(v − h)) / 2h:{' '}
+              {formatNumber(blame.finiteDifference)}.
+            </p>
+          </PredictReveal>
+        )}
+      </div>
+    </WidgetFrame>
+  );
+}
