@@ -14,6 +14,15 @@ import type { LearnerView } from './quiz-service';
 const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const JOIN_CODE_LENGTH = 8;
 
+/** What a join code looks like, in the words the learner's form uses too. */
+export const JOIN_CODE_HELP =
+  'A class join code is 4 to 16 letters and digits, usually 8 like K7QM2XPA. Your teacher gives it to you.';
+
+/** Upper case, without spaces and dashes. */
+export function normaliseJoinCode(text: string): string {
+  return text.toUpperCase().replace(/[\s-]/g, '');
+}
+
 // NFC, no direction overrides or invisible characters (issue 19; lib/server/api/names.ts). Empty
 // after cleaning is refused: send null to clear the name.
 const displayNameSchema = nameSchema(40);
@@ -21,11 +30,12 @@ const displayNameSchema = nameSchema(40);
 export const learnerUpdateSchema = z
   .object({
     displayName: displayNameSchema.nullable().optional(),
+    // Spaces and dashes people type between groups are dropped; the message is shown to learners.
     joinCode: z
       .string()
-      .trim()
-      .toUpperCase()
-      .regex(/^[A-Z0-9]{4,16}$/, 'must be 4 to 16 letters or digits'),
+      .max(40, JOIN_CODE_HELP)
+      .transform(normaliseJoinCode)
+      .pipe(z.string().regex(/^[A-Z0-9]{4,16}$/, JOIN_CODE_HELP)),
   })
   .partial()
   .strict()

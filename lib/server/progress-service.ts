@@ -8,7 +8,8 @@ import { isLessonSlug } from '@/lib/content/catalog';
 
 import type { Db } from './db/client';
 import { Prisma } from './db/generated/sqlite/client';
-import { HttpError } from './http';
+import { handle, HttpError, json, parseOrThrow } from './http';
+import { requireSession } from './session';
 
 /**
  * Progress events the browser reports in batches (navigator.sendBeacon / fetch keepalive).
@@ -64,9 +65,45 @@ export type ProgressEventInput = z.infer<typeof progressEventSchema>;
 
 export const MAX_EVENTS_PER_BATCH = 50;
 
+/** Longest widget state kept per lesson: every widget's settings fit in a few hundred characters. */
+export const MAX_WIDGET_STATE_CHARS = 2000;
+/** A widget's URL key: `<instance id>.<field>` (lib/widgets/url-state.ts). */
+const WIDGET_KEY = /^[a-z][a-z0-9_-]{0,30}\.[a-z][a-z0-9_]{0,30}$/i;
+
+/**
+ * The widget part of a lesson URL's query, kept so a return visit can restore the widgets. Only
+ * `<id>.<field>` keys survive, re-encoded; the widgets validate the values again when they read
+ * them (url-state.ts decodes strictly and falls back to defaults), so nothing here is trusted.
+ */
+export function widgetQuery(query: string): string {
+  const kept = new URLSearchParams();
+  for (const [key, value] of new URLSearchParams(query)) {
+    if (WIDGET_KEY.test(key) && value.length <= 600) kept.append(key, value);
+  }
+  return kept.toString();
+}
+
+const widgetStateSchema = z
+  .object({
+    lessonSlug: slugSchema,
+    query: z
+      .string()
+      .max(MAX_WIDGET_STATE_CHARS, `must be at most ${MAX_WIDGET_STATE_CHARS} characters`)
+      .transform(widgetQuery),
+  })
+  .strict();
+
 export const progressBatchSchema = z
-  .object({ events: z.array(progressEventSchema).min(1).max(MAX_EVENTS_PER_BATCH) })
+  .object({
+    events: z.array(progressEventSchema).max(MAX_EVENTS_PER_BATCH),
+    /** The lesson's widget settings when they changed (docs/decisions/014). */
+    widgetState: widgetStateSchema.optional(),
+  })
   .strict()
+  .refine((batch) => batch.events.length > 0 || batch.widgetState !== undefined, {
+    message: 'send at least one event (or the widget state)',
+    path: ['events'],
+  })
   .refine((batch) => new Set(batch.events.map((event) => event.id)).size === batch.events.length, {
     message: 'event ids must be unique within a batch',
     path: ['events'],
@@ -89,8 +126,11 @@ export async function recordProgress(
   db: Db,
   learnerId: string,
   events: readonly ProgressEventInput[],
+  widgetState?: { lessonSlug: string; query: string },
 ): Promise<{ stored: number }> {
-  if (events.length === 0) throw new HttpError(400, 'invalid-input', 'A batch needs at least one event.');
+  if (events.length === 0 && !widgetState) {
+    throw new HttpError(400, 'invalid-input', 'A batch needs at least one event.');
+  }
   const now = Date.now();
   const receivedAt = new Date(now);
   const latestSection = new Map<string, { target: string; at: number }>();
@@ -106,17 +146,54 @@ export async function recordProgress(
       }, ${clampTime(event.at, now)}, ${receivedAt})`,
   );
   const [inserted] = await db.$transaction([
-    db.$queryRaw<{ id: string }[]>(Prisma.sql`
+    rows.length > 0
+      ? db.$queryRaw<{ id: string }[]>(Prisma.sql`
       INSERT INTO "ProgressEvent" ("id", "learnerId", "clientEventId", "lessonSlug", "type", "target", "data", "occurredAt", "receivedAt")
       VALUES ${Prisma.join(rows)}
       ON CONFLICT ("learnerId", "clientEventId") DO NOTHING
-      RETURNING "id"`),
+      RETURNING "id"`)
+      : db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "ProgressEvent" WHERE 1 = 0`,
     ...[...latestSection].map(
       ([lessonSlug, { target }]) => db.$executeRaw`
         INSERT INTO "LessonProgress" ("learnerId", "lessonSlug", "lastSectionId", "updatedAt")
         VALUES (${learnerId}, ${lessonSlug}, ${target}, ${receivedAt})
         ON CONFLICT ("learnerId", "lessonSlug") DO UPDATE SET "lastSectionId" = excluded."lastSectionId", "updatedAt" = excluded."updatedAt"`,
     ),
+    ...(widgetState
+      ? [
+          db.$executeRaw`
+        INSERT INTO "LessonProgress" ("learnerId", "lessonSlug", "widgetState", "updatedAt")
+        VALUES (${learnerId}, ${widgetState.lessonSlug}, ${widgetState.query}, ${receivedAt})
+        ON CONFLICT ("learnerId", "lessonSlug") DO UPDATE SET "widgetState" = excluded."widgetState", "updatedAt" = excluded."updatedAt"`,
+        ]
+      : []),
   ]);
   return { stored: inserted.length };
+}
+
+export interface ResumePoint {
+  lastSectionId: string | null;
+  /** The widget part of the lesson URL's query, '' when every widget is at its default. */
+  widgetState: string;
+}
+
+/** Where the learner left a lesson: the section and the widget settings (docs/decisions/014). */
+export async function resumePoint(db: Db, learnerId: string, lessonSlug: string): Promise<ResumePoint> {
+  const row = await db.lessonProgress.findUnique({
+    where: { learnerId_lessonSlug: { learnerId, lessonSlug } },
+    select: { lastSectionId: true, widgetState: true },
+  });
+  return { lastSectionId: row?.lastSectionId ?? null, widgetState: row?.widgetState ?? '' };
+}
+
+export const resumeQuerySchema = z.object({ lessonSlug: slugSchema }).strict();
+
+/** GET /api/progress?lessonSlug=…: the resume point of this session's learner.  200 | 400 401 */
+export function getResumePointHandler(request: Request, db: Db): Promise<Response> {
+  return handle(async () => {
+    const params = Object.fromEntries(new URL(request.url).searchParams);
+    const { lessonSlug } = parseOrThrow(resumeQuerySchema, params);
+    const session = await requireSession(db, request);
+    return json(await resumePoint(db, session.learnerId, lessonSlug));
+  });
 }

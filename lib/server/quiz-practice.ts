@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { attemptState, checkNewAttempt, variantIndexFor } from '@/lib/quiz/policy';
 import type { PublicQuestion } from '@/lib/quiz/schema';
 import { PRACTICE_VARIANT_BASE } from '@/lib/quiz/variants';
+import type { MasteryView } from '@/lib/quiz/mastery';
 import { questionView, resultView, type QuestionView, type ResultView, type StoredAttempt } from '@/lib/quiz/views';
 
 import type { Db } from './db/client';
@@ -14,7 +15,7 @@ import { isUniqueViolation } from './db/errors';
 import { Prisma } from './db/generated/sqlite/client';
 import { HttpError } from './http';
 import { findQuestion } from './quiz-content';
-import { grade, parseAnswer } from './quiz-service';
+import { grade, lessonMasteryFor, parseAnswer } from './quiz-service';
 import type { LearnerSession } from './session';
 
 /**
@@ -48,6 +49,8 @@ export interface PracticeView {
 
 export interface PracticeOutcome extends PracticeView {
   result: ResultView;
+  /** Practice is evidence of skill: the learner's mastery after this attempt (docs/decisions/014). */
+  mastery: MasteryView[];
 }
 
 interface PracticeRow {
@@ -208,6 +211,7 @@ export async function submitPractice(
       round,
       question: viewOf(content, question, learnerId, rows, round),
       result: resultView(content, question, stored(mine), { learnerId, variantBase: PRACTICE_VARIANT_BASE * round }),
+      mastery: await lessonMasteryFor(db, learnerId, content),
     },
   };
 }

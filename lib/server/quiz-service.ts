@@ -33,6 +33,7 @@ import { insertAnswer } from './answer-writer';
 import type { Db } from './db/client';
 import { Prisma } from './db/generated/sqlite/client';
 import { HttpError, parseOrThrow } from './http';
+import { practiceGradings, type PracticeGradingRow } from './mastery-evidence';
 import { findQuestion } from './quiz-content';
 import type { LearnerSession } from './session';
 
@@ -126,17 +127,41 @@ function storedAttempt(row: ResponseRow): StoredAttempt & { questionId: string; 
   };
 }
 
-/** Mastery from stored rows: only their gradings count, so their answers are not parsed. */
-function masteryOf(content: LessonQuizContent, rows: readonly ResponseRow[]): MasteryView[] {
-  return lessonMastery(
-    content.questions,
-    rows.map((row) => ({
+/**
+ * Mastery from stored rows: graded answers and practice rounds are both evidence of skill
+ * (docs/decisions/014); only their gradings count, so their answers are not parsed.
+ */
+function masteryOf(
+  content: LessonQuizContent,
+  rows: readonly ResponseRow[],
+  practice: readonly PracticeGradingRow[],
+): MasteryView[] {
+  return lessonMastery(content.questions, [
+    ...rows.map((row) => ({
       questionId: row.questionId,
       grading: parseGrading(row.grading),
       at: row.createdAt,
       mode: 'graded' as const,
     })),
-  );
+    ...practice.map((row) => ({
+      questionId: row.questionId,
+      grading: parseGrading(row.grading),
+      at: row.createdAt,
+      mode: 'practice' as const,
+    })),
+  ]);
+}
+
+/** A learner's mastery in a lesson, read afresh (after a practice attempt, quiz-practice.ts). */
+export async function lessonMasteryFor(db: Db, learnerId: string, content: LessonQuizContent): Promise<MasteryView[]> {
+  const [responses, practice] = await Promise.all([
+    db.$queryRaw<RawResponseRow[]>(Prisma.sql`
+      SELECT "questionId", "attempt", "correct", "answer", "grading", "createdAt"
+      FROM "Response"
+      WHERE "learnerId" = ${learnerId} AND "questionId" IN (${Prisma.join(questionIdsOf(content))})`),
+    practiceGradings(db, learnerId, questionIdsOf(content)),
+  ]);
+  return masteryOf(content, responses.map(responseRow), practice);
 }
 
 function viewsOf(
@@ -187,7 +212,7 @@ function questionIdsOf(content: LessonQuizContent): readonly string[] {
  */
 export async function lessonState(db: Db, session: LearnerSession, content: LessonQuizContent): Promise<LessonState> {
   const { learnerId } = session;
-  const [learners, cohorts, responses] = await Promise.all([
+  const [learners, cohorts, responses, practice] = await Promise.all([
     db.$queryRaw<{ displayName: string | null; lastSectionId: string | null }[]>(Prisma.sql`
       SELECT l."displayName", p."lastSectionId"
       FROM "Learner" l
@@ -202,6 +227,7 @@ export async function lessonState(db: Db, session: LearnerSession, content: Less
       SELECT "questionId", "attempt", "correct", "answer", "grading", "createdAt"
       FROM "Response"
       WHERE "learnerId" = ${learnerId} AND "questionId" IN (${Prisma.join(questionIdsOf(content))})`),
+    practiceGradings(db, learnerId, questionIdsOf(content)),
   ]);
   const learner = learners[0];
   if (!learner) throw new HttpError(401, 'no-session', 'No valid session: open the lesson page to start one.');
@@ -211,7 +237,7 @@ export async function lessonState(db: Db, session: LearnerSession, content: Less
     learner: { displayName: learner.displayName, cohorts: cohorts.map(({ name }) => ({ name })) },
     lastSectionId: learner.lastSectionId ?? null,
     questions: viewsOf(content, learnerId, stored.map(storedAttempt)),
-    mastery: masteryOf(content, stored),
+    mastery: masteryOf(content, stored, practice),
   };
 }
 
@@ -306,6 +332,9 @@ export async function submitAnswer(
   const { learnerId } = session;
   const rows = session.responses;
   const prior = rows.filter((row) => row.questionId === question.id);
+  // Practice rounds count for mastery too: one indexed read, while the answer is graded and stored.
+  const practice = practiceGradings(db, learnerId, questionIdsOf(content));
+  practice.catch(() => undefined);
 
   let replayed = false;
   const existing = prior.find((row) => row.attempt === submission.attempt);
@@ -364,7 +393,7 @@ export async function submitAnswer(
     outcome: {
       result: resultView(content, question, thisAttempt, { learnerId, variantBase: 0 }),
       question: questionView(content, question, learnerId, mine),
-      mastery: masteryOf(content, rows),
+      mastery: masteryOf(content, rows, await practice),
     },
   };
 }

@@ -87,6 +87,13 @@ export async function createSession(db: Db): Promise<LearnerSession> {
   return row;
 }
 
+/** A new session for an existing learner: a resume code opened on another device (resume-codes.ts). */
+export async function createSessionFor(db: Db, learnerId: string): Promise<LearnerSession> {
+  const id = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + SESSION_TTL_SECONDS * 1000);
+  return db.session.create({ data: { id, expiresAt, learnerId }, select: { id: true, learnerId: true } });
+}
+
 /** `Set-Cookie` value for a session: HttpOnly, SameSite=Lax, Secure in production. */
 export async function sessionCookie(session: LearnerSession): Promise<string> {
   const secret = sessionSecret();

@@ -46,6 +46,8 @@ interface QuizContextValue {
   submit: (submission: PendingSubmission) => void;
   retryNow: () => void;
   setLearner: (learner: LearnerView) => void;
+  /** Mastery after a practice attempt (practice counts as evidence, docs/decisions/014). */
+  setMastery: (mastery: readonly MasteryView[]) => void;
 }
 
 const QuizContext = createContext<QuizContextValue | null>(null);
@@ -241,6 +243,7 @@ export function QuizProvider({ lessonSlug, children }: { lessonSlug: string; chi
       submit,
       retryNow,
       setLearner,
+      setMastery,
     }),
     [status, questions, mastery, learner, pending, errors, load, submit, retryNow],
   );

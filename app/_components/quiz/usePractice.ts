@@ -2,7 +2,10 @@
 
 import { useCallback, useState } from 'react';
 
+import type { MasteryView } from '@/lib/quiz/mastery';
 import type { QuestionView, ResultView } from '@/lib/quiz/views';
+
+import { useQuiz } from './QuizProvider';
 
 /**
  * "Practice with new numbers" for one question (issue 16, item 5): the round the server deals
@@ -31,6 +34,7 @@ export function usePractice(questionId: string): PracticeState {
   const [round, setRound] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const { setMastery } = useQuiz();
 
   const start = useCallback(() => {
     setBusy(true);
@@ -62,15 +66,21 @@ export function usePractice(questionId: string): PracticeState {
       })
         .then(async (response) => {
           if (!response.ok) throw new Error(await errorText(response));
-          const body = (await response.json()) as { round: number; question: QuestionView; result: ResultView };
+          const body = (await response.json()) as {
+            round: number;
+            question: QuestionView;
+            result: ResultView;
+            mastery?: MasteryView[];
+          };
           setView(body.question);
+          if (body.mastery) setMastery(body.mastery);
         })
         .catch((caught: unknown) =>
           setError(caught instanceof Error ? caught.message : 'The server cannot be reached. Try again.'),
         )
         .finally(() => setBusy(false));
     },
-    [questionId, round],
+    [questionId, round, setMastery],
   );
 
   return { view, round, busy, error, start, submit };

@@ -87,7 +87,7 @@ export function postProgressHandler(request: Request, db: Db): Promise<Response>
     const batch = parseOrThrow(progressBatchSchema, await readJson(request, MAX_PROGRESS_BYTES));
     const session = await requireSession(db, request);
     await assertKnownTargets(batch.events);
-    return json(await recordProgress(db, session.learnerId, batch.events));
+    return json(await recordProgress(db, session.learnerId, batch.events, batch.widgetState));
   });
 }
 

@@ -1,6 +1,7 @@
 import 'server-only';
 
 import type { Db } from '../db/client';
+import { classProblemReports } from '../problem-reports';
 import { questionAnalysis } from './analysis';
 import { createClass, listMyClasses, rotateJoinCode } from './classes';
 import { overviewCsv, responsesCsv, xapiExport } from './exports';
@@ -54,6 +55,11 @@ export const instructorEndpoints: readonly InstructorEndpoint[] = [
     source: 'app/instructor/classes/[cohortId]/learners/[learnerId]/page.tsx',
     scope: 'class',
     call: (db, headers, { cohortId, learnerId }) => learnerTimeline(db, headers, cohortId, learnerId),
+  },
+  {
+    source: 'app/instructor/classes/[cohortId]/reports/page.tsx',
+    scope: 'class',
+    call: (db, headers, { cohortId }) => classProblemReports(db, headers, cohortId),
   },
   {
     source: 'app/api/instructor/classes/[cohortId]/overview.csv/route.ts',

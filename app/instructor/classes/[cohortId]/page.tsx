@@ -241,8 +241,12 @@ export default async function ClassOverviewPage({
                         ) : (
                           LEVEL_TEXT[mastery.level]
                         )}
-                        {mastery.value !== null ? (
-                          <span className={styles.muted}> ({percent(mastery.value)})</span>
+                        {mastery.attempts > 0 ? (
+                          // The evidence, as the learner's own panel words it (lib/quiz/mastery.ts).
+                          <span className={styles.muted}>
+                            {' '}
+                            ({mastery.correct} of {mastery.attempts} right)
+                          </span>
                         ) : null}
                       </td>
                     );

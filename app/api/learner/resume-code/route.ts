@@ -1,0 +1,9 @@
+import { getDb } from '@/lib/server/db/client';
+import { handle } from '@/lib/server/http';
+import { postResumeCodeHandler } from '@/lib/server/resume-codes';
+
+export const dynamic = 'force-dynamic';
+
+export function POST(request: Request) {
+  return handle(async () => postResumeCodeHandler(request, await getDb()));
+}
