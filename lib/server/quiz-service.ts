@@ -17,6 +17,7 @@ import {
 } from '@/lib/quiz/grading';
 import { lessonMastery, type MasteryView } from '@/lib/quiz/mastery';
 import { checkNewAttempt, variantIndexFor } from '@/lib/quiz/policy';
+import { knowledgeCheckScore } from '@/lib/quiz/score';
 import type { MisconceptionId, PublicQuestion } from '@/lib/quiz/schema';
 import { choiceVariant, formulaVariant, numericVariant } from '@/lib/quiz/variants';
 import {
@@ -34,7 +35,7 @@ import type { Db } from './db/client';
 import { Prisma } from './db/generated/sqlite/client';
 import { HttpError, parseOrThrow } from './http';
 import { practiceGradings, type PracticeGradingRow } from './mastery-evidence';
-import { findQuestion } from './quiz-content';
+import { findQuestion, lessonQuiz as findLessonQuiz } from './quiz-content';
 import type { LearnerSession } from './session';
 
 /** The body of POST /api/quiz/answers. The answer's shape depends on the question and is checked next. */
@@ -396,4 +397,26 @@ export async function submitAnswer(
       mastery: masteryOf(content, rows, await practice),
     },
   };
+}
+
+/**
+ * A learner's knowledge-check score for a lesson, 0..1 (null before the first answer), from
+ * graded attempts only: practice rounds live in PracticeResponse and never count. For grade
+ * passback (LTI) and anything else that reports a grade.
+ */
+export async function learnerKnowledgeCheckScore(
+  db: Db,
+  learnerId: string,
+  lessonSlug: string,
+): Promise<number | null> {
+  const content = findLessonQuiz(lessonSlug);
+  if (!content) return null;
+  const ids = questionIdsOf(content);
+  const rows = await db.$queryRaw<{ questionId: string; attempt: unknown; score: unknown }[]>(Prisma.sql`
+    SELECT "questionId", "attempt", "score" FROM "Response"
+    WHERE "learnerId" = ${learnerId} AND "questionId" IN (${Prisma.join(ids)})`);
+  return knowledgeCheckScore(
+    ids,
+    rows.map((row) => ({ questionId: row.questionId, attempt: Number(row.attempt), score: Number(row.score) })),
+  );
 }

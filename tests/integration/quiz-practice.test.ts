@@ -13,8 +13,10 @@ import { numericVariant, PRACTICE_VARIANT_BASE } from '@/lib/quiz/variants';
 import type { NumericQuestionView } from '@/lib/quiz/views';
 import { getFormulaPreviewHandler, getPracticeHandler, postPracticeHandler } from '@/lib/server/api/practice-handlers';
 import type { PracticeOutcome, PracticeView } from '@/lib/server/quiz-practice';
+import { lessonQuiz } from '@/lib/server/quiz-content';
+import { learnerKnowledgeCheckScore } from '@/lib/server/quiz-service';
 
-import { BASE, getState, newLearner, outcome, post, submit, type Learner } from './helpers/learner-client';
+import { BASE, getState, LESSON, newLearner, outcome, post, submit, type Learner } from './helpers/learner-client';
 import { createQuizDatabase } from './helpers/quiz-database';
 import type { TestDatabase } from './helpers/test-database';
 
@@ -123,6 +125,9 @@ describe('practice with new numbers', () => {
     // Stored as practice; the graded responses, the score and the lesson state are untouched.
     expect(await database.db.practiceResponse.count({ where: { learnerId: learner.learnerId } })).toBe(2);
     expect(await database.db.response.count({ where: { learnerId: learner.learnerId } })).toBe(1);
+    // The score (for the gradebook and LTI passback) counts the one graded answer only.
+    const questionCount = lessonQuiz(LESSON)!.questions.length;
+    expect(await learnerKnowledgeCheckScore(database.db, learner.learnerId, LESSON)).toBeCloseTo(1 / questionCount, 12);
     const gradedAfter = JSON.parse(await (await getState(database.db, learner.cookie)).text()) as {
       questions: unknown[];
     };

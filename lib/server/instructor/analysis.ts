@@ -12,6 +12,7 @@ import { misconceptionIdSchema, type PublicQuestion } from '@/lib/quiz/schema';
 import { choiceVariant } from '@/lib/quiz/variants';
 import { choiceAnswerSchema } from '@/lib/quiz/grading';
 import type { LessonQuizContent } from '@/lib/quiz/views';
+import { facilityByParameter, type QuestionVariantFacility, type VariantAttempt } from '@/lib/quiz/variant-facility';
 
 import { databaseProvider, type Db } from '../db/client';
 import { Prisma } from '../db/generated/sqlite/client';
@@ -463,4 +464,62 @@ export async function questionAnalysis(
   // With one quiz per lesson a learner may answer several; the largest count is a lower bound
   // on distinct respondents and exact with one quizzed lesson (today's course).
   return { cohort, lessons, respondents: Math.max(0, ...perLesson.map((report) => report.respondents)) };
+}
+
+/** Most recent attempts the per-variant report regenerates variants for (graded and practice together). */
+export const VARIANT_REPORT_MAX_ATTEMPTS = 20_000;
+
+export interface VariantFacilityReport {
+  cohort: OwnedCohort['cohort'];
+  lessons: { lessonSlug: string; lessonTitle: string; questions: (QuestionVariantFacility & { prompt: string })[] }[];
+  /** True when the class had more attempts than VARIANT_REPORT_MAX_ATTEMPTS and only the latest were used. */
+  truncated: boolean;
+}
+
+/**
+ * Facility per variant parameter for the class's generated questions (issue 16, item 5): every
+ * attempt, graded and practice, on the variant it was graded on. A page of its own, computed on
+ * request: regenerating variants costs more than the aggregate SQL of the main report.
+ */
+export async function variantFacility(db: Db, headers: Headers, cohortId: unknown): Promise<VariantFacilityReport> {
+  const { cohort } = await requireOwnedCohort(db, headers, cohortId);
+  const quizzes = allQuizzes();
+  const generated = quizzes.flatMap((quiz) =>
+    quiz.questions.filter((q) => q.kind !== 'single-choice').map((q) => q.id),
+  );
+  const lessonRows = await db.lesson.findMany({ select: { slug: true, title: true } });
+  const titles = new Map(lessonRows.map((lesson) => [lesson.slug, lesson.title]));
+  const rows =
+    generated.length === 0
+      ? []
+      : await db.$queryRaw<{ lid: string; qid: string; variant: unknown; score: unknown; practice: unknown }[]>`
+    SELECT lid, qid, variant, score, practice FROM (
+      SELECT r."learnerId" AS lid, r."questionId" AS qid, r.variant AS variant, r.score AS score, 0 AS practice, r."createdAt" AS at
+      FROM "Enrollment" e JOIN "Response" r ON r."learnerId" = e."learnerId"
+      WHERE e."cohortId" = ${cohort.id} AND r."questionId" IN (${Prisma.join(generated)})
+      UNION ALL
+      SELECT p."learnerId", p."questionId", p.variant, p.score, 1, p."createdAt"
+      FROM "Enrollment" e JOIN "PracticeResponse" p ON p."learnerId" = e."learnerId"
+      WHERE e."cohortId" = ${cohort.id} AND p."questionId" IN (${Prisma.join(generated)})
+    ) t ORDER BY at DESC LIMIT ${VARIANT_REPORT_MAX_ATTEMPTS + 1}`;
+  const truncated = rows.length > VARIANT_REPORT_MAX_ATTEMPTS;
+  const attempts: VariantAttempt[] = rows.slice(0, VARIANT_REPORT_MAX_ATTEMPTS).map((row) => ({
+    learnerId: row.lid,
+    questionId: row.qid,
+    variant: num(row.variant),
+    score: num(row.score),
+    practice: num(row.practice) === 1,
+  }));
+  return {
+    cohort,
+    truncated,
+    lessons: quizzes.map((quiz) => ({
+      lessonSlug: quiz.slug,
+      lessonTitle: titles.get(quiz.slug) ?? quiz.slug,
+      questions: facilityByParameter(quiz.questions, attempts).map((entry) => ({
+        ...entry,
+        prompt: quiz.questions.find((q) => q.id === entry.questionId)?.prompt ?? '',
+      })),
+    })),
+  };
 }

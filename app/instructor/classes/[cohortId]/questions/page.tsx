@@ -157,7 +157,9 @@ export default async function QuestionAnalysisPage({ params }: { params: Promise
         Moodle&apos;s quiz statistics on each learner&apos;s first attempt: facility is the mean score; the
         discrimination index is the correlation between a question and the rest of the quiz (below 0.20 is flagged).{' '}
         {data.respondents} learner{data.respondents === 1 ? '' : 's'} answered at least one question. With fewer than
-        about 20 learners these numbers are noisy.
+        about 20 learners these numbers are noisy.{' '}
+        <a href={`/instructor/classes/${data.cohort.id}/questions/variants`}>Which numbers make it hard</a>: facility
+        per feature of each learner&apos;s numbers.
       </p>
       {data.lessons.map((lesson, lessonIndex) => {
         const number = firstNumber[lessonIndex] ?? 0;
