@@ -38,6 +38,13 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 120_000,
     // E2E_PORT and NEXT_DIST_DIR let several runs (a developer's and a benchmark's) coexist.
-    env: { PORT: String(port), DATABASE_URL: `file:./data/e2e-${port}.db` },
+    // LTI grade passback polls and backs off fast here, so tests/e2e/lti.spec.ts stays short (decision 017).
+    env: {
+      PORT: String(port),
+      DATABASE_URL: `file:./data/e2e-${port}.db`,
+      AUTODIDACT_LTI_POLL_MS: '100',
+      AUTODIDACT_LTI_RETRY_BASE_MS: '300',
+      AUTODIDACT_LTI_RETRY_MAX_MS: '1000',
+    },
   },
 });
