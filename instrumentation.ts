@@ -14,12 +14,19 @@ export async function register() {
   const { installPeerAddressHeader } = await import('@/lib/server/api/client-address');
   installPeerAddressHeader();
   const { log } = await import('@/lib/server/log');
+  // One server per SQLite file, migrated and no newer than this code; else exit with a plain line.
+  const { claimSqliteDatabase } = await import('@/lib/server/db/claim');
+  claimSqliteDatabase();
   const { syncCourseContent } = await import('@/lib/server/content-sync');
   const { lessons, questions } = await syncCourseContent();
   log.info({ lessons, questions }, 'course content loaded');
   // Issue 6: with no instructor yet, print a one-time setup link (docs/decisions/008).
   const { announceSetupToken } = await import('@/lib/server/auth/setup-announce');
   await announceSetupToken();
+  // Issue 19: the daily purge of anonymous learners inactive for AUTODIDACT_RETENTION_DAYS (docs/privacy.md).
+  const { startRetentionJob } = await import('@/lib/server/privacy/retention');
+  const { getDb } = await import('@/lib/server/db/client');
+  startRetentionJob(getDb);
   // Issue 18: the LTI signing key (made on first start) and the grade passback worker (decision 017).
   const { startLti } = await import('@/lib/server/lti/startup');
   await startLti();

@@ -1,16 +1,34 @@
 // `npm start`: everything a newcomer needs after `npm install`. Builds the app when no
 // production build exists (or the sources are newer than it), creates and migrates the
-// database, then serves on PORT (default 3000). The server loads the course content itself
-// at startup (instrumentation.ts).
+// database, then serves on PORT (default 3000), on every interface or on HOSTNAME only
+// (HOSTNAME=127.0.0.1 serves this machine alone). The server loads the course content itself
+// at startup (instrumentation.ts). First, before any slow step, the checks of
+// lib/cli/preflight.mjs: a bad DATABASE_URL, a port in use, a database another server holds or
+// a data folder that cannot be written each stop it with one line naming the cause and the fix.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
+import { DatabaseInUseError, serverUsing } from '../server/db/preflight.mjs';
 import { migrate } from './migrate.mjs';
+import { checkDataFolderWritable, checkPortFree, exitOnPreflight, parseDatabaseUrl } from './preflight.mjs';
 import { DEFAULT_DATABASE_URL, newestMtime, nextBin, root, run, runOrExit } from './shared.mjs';
 
 const port = process.env.PORT ?? '3000';
 const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+const hostname = process.env.HOSTNAME?.trim() || undefined;
 const distDir = process.env.NEXT_DIST_DIR ?? '.next';
+
+try {
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.kind === 'sqlite') {
+    const holder = serverUsing(target.file);
+    if (holder) throw new DatabaseInUseError(target.file, holder);
+    checkDataFolderWritable(target.file);
+  }
+  await checkPortFree(port, hostname);
+} catch (error) {
+  exitOnPreflight(error);
+}
 const buildId = path.join(root, distDir, 'BUILD_ID');
 
 const sources = [
@@ -43,9 +61,13 @@ try {
   process.exit(1);
 }
 
-console.log(`▸ Serving on http://localhost:${port}`);
+console.log(
+  hostname
+    ? `▸ Serving on http://${hostname.includes(':') ? `[${hostname}]` : hostname}:${port}`
+    : `▸ Serving on http://localhost:${port} (every network interface; HOSTNAME=127.0.0.1 serves this machine only)`,
+);
 process.exit(
-  await run(process.execPath, [nextBin, 'start', '-p', port], {
+  await run(process.execPath, [nextBin, 'start', '-p', port, ...(hostname ? ['-H', hostname] : [])], {
     env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: port },
   }),
 );

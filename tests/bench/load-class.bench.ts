@@ -43,6 +43,8 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 
 import { graphPractice } from '../../content/lessons/chain-rule-computational-graphs/questions';
+import { extractToc } from '../../lib/content/headings';
+import { WIDGETS } from '../../lib/widgets/catalog';
 import {
   distDir,
   scratchDatabase,
@@ -190,6 +192,8 @@ interface StepStats {
   timeouts: number;
   /** Requests autocannon's pacing asked for while no learner had anything due (GET /api/health). */
   idleProbes: number;
+  /** The first failed reply per route, status and start of body, to say what went wrong. */
+  errorSamples: Partial<Record<Route, string>>;
 }
 
 function emptyStats(): StepStats {
@@ -203,6 +207,7 @@ function emptyStats(): StepStats {
     socketErrors: 0,
     timeouts: 0,
     idleProbes: 0,
+    errorSamples: {},
   };
 }
 
@@ -357,6 +362,7 @@ class Simulation {
     stats.latencies.push(latency);
     stats.statuses[status] = (stats.statuses[status] ?? 0) + 1;
     if (status !== 200) {
+      this.stats.errorSamples[route] ??= `${status} ${body.slice(0, 300)}`;
       // A failed step is retried after a pause, as the page's own client would.
       this.schedule(learner, route, now + 5_000);
       return;
@@ -452,8 +458,9 @@ function answerFor(question: QuestionView): unknown {
   return { parts: Object.fromEntries(parts.map((part, i) => [part, 1000 + i + Math.random()])) };
 }
 
-const SECTIONS = ['why-it-matters', 'the-chain-rule', 'computational-graphs', 'backpropagation'];
-const WIDGETS = ['neuron-graph', 'chain-rule-explorer', 'gradient-descent'];
+/** The lesson's own section and widget ids, as the page's events name them. */
+const SECTIONS = extractToc(readFileSync(`content/lessons/${LESSON}/lesson.mdx`, 'utf8')).map((entry) => entry.id);
+const WIDGET_TARGETS = Object.entries(WIDGETS).map(([kind, widget]) => `${kind}:${widget.defaultInstance}`);
 
 function beaconBody(): string {
   const now = Date.now();
@@ -471,7 +478,7 @@ function beaconBody(): string {
           id: randomUUID(),
           type: 'widget-used',
           lessonSlug: LESSON,
-          target: WIDGETS[Math.floor(Math.random() * WIDGETS.length)],
+          target: WIDGET_TARGETS[Math.floor(Math.random() * WIDGET_TARGETS.length)],
           at: now,
           data: { control: 'w' },
         },
@@ -490,6 +497,7 @@ interface Figures {
   errors: number;
   latenessP95: number;
   idleProbes: number;
+  errorSamples: Partial<Record<Route, string>>;
   beaconMean: number;
   answerMean: number;
   serverCpu: number;
@@ -626,11 +634,11 @@ async function runStep(
   const generatorBefore = process.cpuUsage();
   const started = performance.now();
   await driveStep(simulation, servers, STEP_SECONDS, Math.ceil(rate), (done) => {
-    process.stderr.write(
-      `\r[load:class] ${learners} learners: ${Math.round((performance.now() - started) / 1000)}/${STEP_SECONDS} s, ${done} requests   `,
-    );
+    // A count every 5 s: in place on a terminal, one line each in a log file.
+    const text = `[load:class] ${learners} learners: ${Math.round((performance.now() - started) / 1000)}/${STEP_SECONDS} s, ${done} requests`;
+    process.stderr.write(process.stderr.isTTY ? `\r${text}   ` : `${text}\n`);
   });
-  process.stderr.write('\n');
+  if (process.stderr.isTTY) process.stderr.write('\n');
   const elapsed = (performance.now() - started) / 1000;
   const serverTicks = servers.reduce((sum, server, i) => sum + cpuTicks(server.child.pid!) - serverBefore[i]!, 0);
   const machineAfter = machineTicks();
@@ -665,6 +673,7 @@ async function runStep(
     errors,
     latenessP95: quantile(stats.lateness, 0.95),
     idleProbes: stats.idleProbes,
+    errorSamples: stats.errorSamples,
     beaconMean: mean(stats.beaconIntervals) / 1000,
     answerMean: mean(stats.answerIntervals) / 1000,
     // Clock ticks are 1/100 s on Linux; as a share of one core.
@@ -746,6 +755,9 @@ function printStep(figures: Figures, ok: boolean): void {
     const r = figures.routes[route];
     return `${route} n=${r.n} p50/p95/p99 ${fmt(r.p50)}/${fmt(r.p95)}/${fmt(r.p99)} ms${r.errors ? ` ERR ${r.errors}` : ''}`;
   }).join(' | ');
+  for (const [route, sample] of Object.entries(figures.errorSamples)) {
+    console.error(`[load:class]   first failed ${route}: ${sample}`);
+  }
   console.error(
     `[load:class] ${figures.learners} learners ${ok ? '✔ SLO held' : '✖ SLO missed'}: ${fmt(figures.rate)} req/s, errors ${figures.errors}, idle probes ${figures.idleProbes}, late p95 ${fmt(figures.latenessP95)} ms, beacon every ${fmt(figures.beaconMean)} s, answer every ${fmt(figures.answerMean)} s, CPU server ${(figures.serverCpu * 100).toFixed(0)} % generator ${(figures.generatorCpu * 100).toFixed(0)} % machine ${(figures.machineBusy * 100).toFixed(0)} % busy\n    ${line}`,
   );
