@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { EXAMPLE_PROGRAMS, LESSON_NEURON, compile, evaluate, gradCheck } from './index';
+import { residualChainEnv, residualChainSource } from './examples';
 
 /** Relative agreement for published numbers quoted to a few digits. */
 function expectClose(actual: number, expected: number, absoluteTolerance: number): void {
@@ -141,18 +142,32 @@ describe('EXAMPLE_PROGRAMS', () => {
     },
   );
 
-  it('reused-node example sums both paths: dL/da = 1 + z', () => {
+  it('reused-node example sums both paths: dL/du = 1 + c', () => {
     const example = EXAMPLE_PROGRAMS.find((candidate) => candidate.id === 'reused-node')!;
     const result = compile(example.source).run(example.env);
-    const { x, y, z } = example.env as { x: number; y: number; z: number };
-    expect(result.nodeGradients.a).toBe(1 + z);
-    expect(result.gradients).toEqual({ x: (1 + z) * y, y: (1 + z) * x, z: x * y });
+    const { w, x, c } = example.env as { w: number; x: number; c: number };
+    // L = u + u·c with u = w·x, by hand: dL/du = 1 + c, dL/dw = (1 + c)x, dL/dx = (1 + c)w, dL/dc = u.
+    expect(result.nodeGradients.u).toBe(1 + c);
+    expect(result.gradients).toEqual({ w: (1 + c) * x, x: (1 + c) * w, c: w * x });
   });
 
-  it('residual chain is about 50 nodes', () => {
+  it('residual example is two layers; the benchmark chain of eight is about 50 nodes', () => {
     const example = EXAMPLE_PROGRAMS.find((candidate) => candidate.id === 'residual-tanh-chain')!;
-    const nodes = compile(example.source).run(example.env).trace.nodes.length;
+    expect(compile(example.source).run(example.env).trace.nodes.length).toBeLessThanOrEqual(16);
+    const nodes = compile(residualChainSource(8)).run(residualChainEnv(8)).trace.nodes.length;
     expect(nodes).toBeGreaterThanOrEqual(45);
     expect(nodes).toBeLessThanOrEqual(60);
+  });
+
+  it('residual example: dh2/dh1 = 1 + w2(1 - tanh²(w2·h1 + b2)), by hand', () => {
+    const example = EXAMPLE_PROGRAMS.find((candidate) => candidate.id === 'residual-tanh-chain')!;
+    const run = compile(example.source).run(example.env);
+    const { x, w1, b1, w2, b2, y } = example.env as Record<'x' | 'w1' | 'b1' | 'w2' | 'b2' | 'y', number>;
+    const h1 = x + Math.tanh(w1 * x + b1);
+    const h2 = h1 + Math.tanh(w2 * h1 + b2);
+    const dh2dh1 = 1 + w2 * (1 - Math.tanh(w2 * h1 + b2) ** 2);
+    const dh1dx = 1 + w1 * (1 - Math.tanh(w1 * x + b1) ** 2);
+    expect(run.value).toBeCloseTo((h2 - y) ** 2, 14);
+    expect(run.gradients.x).toBeCloseTo(2 * (h2 - y) * dh2dh1 * dh1dx, 14);
   });
 });

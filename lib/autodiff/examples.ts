@@ -22,23 +22,29 @@ export const LESSON_NEURON: { readonly squaredError: string; readonly bce: strin
 export const LESSON_WORKED_EXAMPLE: { readonly x: number; readonly w: number; readonly b: number; readonly y: number } =
   { x: 1.5, w: 0.8, b: -0.5, y: 1 };
 
-const RESIDUAL_LAYERS = 8;
+/**
+ * Layers in the playground's residual example: two show the idea and draw about as wide as the
+ * neuron (eight drew a 5,000 px strip, issue 16, item 15). The widget benchmark lays out the
+ * eight-layer chain (~50 nodes) from `residualChainSource(8)`.
+ */
+const RESIDUAL_LAYERS = 2;
 const RESIDUAL_WEIGHTS = [0.9, -0.6, 0.4, 0.8, -0.3, 0.7, -0.5, 0.2];
 const RESIDUAL_BIASES = [0.1, -0.2, 0.05, 0.3, -0.1, 0.15, -0.25, 0.05];
 
-function residualChainSource(): string {
+/** `layers` residual layers h = h + tanh(w·h + b) and a squared-error loss (at most 8). */
+export function residualChainSource(layers: number = RESIDUAL_LAYERS): string {
   const lines: string[] = [];
-  for (let layer = 1; layer <= RESIDUAL_LAYERS; layer++) {
+  for (let layer = 1; layer <= layers; layer++) {
     const previous = layer === 1 ? 'x' : `h${layer - 1}`;
     lines.push(`h${layer} = ${previous} + tanh(w${layer}*${previous} + b${layer})`);
   }
-  lines.push(`L = sqerr(h${RESIDUAL_LAYERS}, y)`);
+  lines.push(`L = sqerr(h${layers}, y)`);
   return lines.join('\n');
 }
 
-function residualChainEnv(): Record<string, number> {
+export function residualChainEnv(layers: number = RESIDUAL_LAYERS): Record<string, number> {
   const env: Record<string, number> = { x: 0.5, y: 1 };
-  for (let layer = 1; layer <= RESIDUAL_LAYERS; layer++) {
+  for (let layer = 1; layer <= layers; layer++) {
     env[`w${layer}`] = RESIDUAL_WEIGHTS[layer - 1]!;
     env[`b${layer}`] = RESIDUAL_BIASES[layer - 1]!;
   }
@@ -73,9 +79,11 @@ export const EXAMPLE_PROGRAMS: readonly ExampleProgram[] = [
   {
     id: 'reused-node',
     title: 'A node on two paths',
-    source: 'a = x*y\nL = a + a*z',
-    env: { x: 2, y: -3, z: 4 },
-    description: 'a reaches L directly and through a*z, so its gradient is the sum of both paths: dL/da = 1 + z.',
+    // Letters the lesson does not already use for something else (its a is the activation,
+    // its y the label): u = w·x is Concept 2's product, and every node has a name.
+    source: 'u = w*x\nv = u*c\nL = u + v',
+    env: { w: 2, x: -3, c: 4 },
+    description: 'u reaches L directly and through v = u·c, so its gradient is the sum of both paths: dL/du = 1 + c.',
   },
   {
     id: 'tanh-neuron',
@@ -90,6 +98,7 @@ export const EXAMPLE_PROGRAMS: readonly ExampleProgram[] = [
     title: 'A residual tanh chain',
     source: residualChainSource(),
     env: residualChainEnv(),
-    description: `${RESIDUAL_LAYERS} residual layers h = h + tanh(w·h + b) and a squared-error loss: a ~50-node graph for timing the widgets.`,
+    description:
+      "Two residual layers, h = h + tanh(w·h + b). The skip connection adds 1 to each layer's local derivative, dh2/dh1 = 1 + w2(1 - tanh²), so blame reaches x even where tanh is flat.",
   },
 ];

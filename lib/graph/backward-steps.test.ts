@@ -39,12 +39,12 @@ describe('backwardSteps', () => {
   it('accumulates the two contributions of a reused node', () => {
     const reused = EXAMPLE_PROGRAMS.find((program) => program.id === 'reused-node')!;
     const result = compile(reused.source).run(reused.env);
-    const a = result.trace.nodes.find((node) => node.label === 'a')!;
-    const intoA = backwardSteps(result.trace).filter((step) => step.edge.from === a.id);
-    expect(intoA).toHaveLength(2);
-    expect(intoA[0]!.completes).toBe(false);
-    expect(intoA[1]!.completes).toBe(true);
-    expect(intoA[1]!.accumulated).toBe(a.grad);
+    const u = result.trace.nodes.find((node) => node.label === 'u')!;
+    const intoU = backwardSteps(result.trace).filter((step) => step.edge.from === u.id);
+    expect(intoU).toHaveLength(2);
+    expect(intoU[0]!.completes).toBe(false);
+    expect(intoU[1]!.completes).toBe(true);
+    expect(intoU[1]!.accumulated).toBe(u.grad);
   });
 
   it('reports which gradients are known after k steps', () => {

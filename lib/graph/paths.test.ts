@@ -23,24 +23,24 @@ describe('pathsToOutput', () => {
   const idOf = (name: string) => run.trace.nodes.find((node) => nodeName(node) === name)!.id;
 
   it('finds both paths through the reused node and their products add up to the gradient', () => {
-    const { paths, sum, truncated } = pathsToOutput(run.trace, idOf('a'));
+    const { paths, sum, truncated } = pathsToOutput(run.trace, idOf('u'));
     expect(truncated).toBe(false);
     expect(paths).toHaveLength(2);
-    // a -> L directly (local 1), and a -> a*z -> L (local z, then 1).
-    expect(paths.map((path) => path.product).sort((p, q) => p - q)).toEqual([1, reused.env.z]);
-    expect(sum).toBe(1 + reused.env.z!);
-    expect(sum).toBe(run.trace.nodes.find((node) => node.id === idOf('a'))!.grad);
-    // Independent check: L as a function of a alone.
-    expect(sum).toBeCloseTo(centralDifference('L = a + a*z', { a: -6, z: reused.env.z! }, 'a'), 6);
+    // u -> L directly (local 1), and u -> v = u*c -> L (local c, then 1).
+    expect(paths.map((path) => path.product).sort((p, q) => p - q)).toEqual([1, reused.env.c]);
+    expect(sum).toBe(1 + reused.env.c!);
+    expect(sum).toBe(run.trace.nodes.find((node) => node.id === idOf('u'))!.grad);
+    // Independent check: L as a function of u alone.
+    expect(sum).toBeCloseTo(centralDifference('L = u + u*c', { u: -6, c: reused.env.c! }, 'u'), 6);
   });
 
   it('matches the engine gradient and central differences for every input of the reused-node graph', () => {
-    for (const name of ['x', 'y', 'z']) {
+    for (const name of ['w', 'x', 'c']) {
       const { sum } = pathsToOutput(run.trace, idOf(name));
       expect(sum).toBeCloseTo(run.gradients[name]!, 12);
       expect(sum).toBeCloseTo(centralDifference(reused.source, reused.env, name), 6);
     }
-    // x reaches L only through a, but a has two ways on: two paths.
+    // x reaches L only through u, but u has two ways on: two paths.
     expect(pathsToOutput(run.trace, idOf('x')).paths).toHaveLength(2);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { compile, LESSON_NEURON } from '@/lib/autodiff';
 
-import { descend, gradientStep, MAX_STEPS } from './gradient-descent';
+import { descend, gradientStep, MAX_STEPS, OVERSHOOT_SETUP, trend } from './gradient-descent';
 
 const neuron = compile(LESSON_NEURON.squaredError);
 const START = { w: 0.5, x: 1.5, b: -0.25, y: 1 };
@@ -72,5 +72,47 @@ describe('descend', () => {
   it('takes no step for 0 and clamps a huge count', () => {
     expect(descend(neuron, START, PARAMS, 0.5, 0).lossHistory).toEqual([loss(START)]);
     expect(descend(neuron, START, PARAMS, 0.5, 10 * MAX_STEPS).steps).toHaveLength(MAX_STEPS);
+  });
+});
+
+describe('OVERSHOOT_SETUP and trend', () => {
+  // Independent of the engine: the cross-entropy neuron's update by hand, w <- w - eta (a - y) x.
+  const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+  const byHand = (eta: number, steps: number) => {
+    const { x, b, y } = OVERSHOOT_SETUP;
+    let w: number = OVERSHOOT_SETUP.w;
+    const ws = [w];
+    for (let i = 0; i < steps; i++) {
+      w -= eta * (sigmoid(w * x + b) - y) * x;
+      ws.push(w);
+    }
+    return ws;
+  };
+
+  it('matches the engine step for step', () => {
+    const program = compile(LESSON_NEURON.bce);
+    const { x, w, b, y, eta } = OVERSHOOT_SETUP;
+    const run = descend(program, { x, w, b, y }, ['w'], eta, 12);
+    const engine = [w, ...run.steps.map((step) => step.after.w!)];
+    const hand = byHand(eta, 12);
+    engine.forEach((value, index) => expect(value).toBeCloseTo(hand[index]!, 12));
+  });
+
+  it('overshoots at its eta, and settles at a tenth of it', () => {
+    const wild = byHand(OVERSHOOT_SETUP.eta, 20);
+    // The best w, logit(0.8)/2: the overshooting run keeps landing on both sides of it.
+    const best = Math.log(0.8 / 0.2) / 2;
+    const sides = wild.slice(-8).map((w) => Math.sign(w - best));
+    expect(new Set(sides).size).toBe(2);
+    expect(trend(wild)).toBe('overshooting');
+    const calm = byHand(OVERSHOOT_SETUP.eta / 9, 40);
+    expect(trend(calm)).toBe('settling');
+    expect(Math.abs(calm.at(-1)! - best)).toBeLessThan(0.01);
+  });
+
+  it('says nothing before a few steps, and sees a run that grows', () => {
+    expect(trend([0, 1])).toBe('start');
+    expect(trend([0, 1, 3, 7, 15, 31])).toBe('growing');
+    expect(trend([1, 1.5, 1.75, 1.875, 1.9375])).toBe('settling');
   });
 });

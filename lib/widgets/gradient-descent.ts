@@ -81,3 +81,38 @@ export function descend(
   lossHistory.push(loss);
   return { steps, lossHistory, env: current, loss };
 }
+
+/**
+ * A setup where one learning rate trains smoothly and a larger one overshoots, back and forth:
+ * with a target strictly between 0 and 1 the best w is finite (a = y at w = logit(0.8) / 2 ≈
+ * 0.693), and the loss curves up on both sides of it. The lesson's worked example (y = 1) has
+ * its best w at infinity, so no learning rate can overshoot there (issue 16, item 13).
+ * The curvature at the best w is a(1 - a)x² = 0.64, so steps oscillate once η > 2 / 0.64 ≈ 3.1.
+ */
+export const OVERSHOOT_SETUP = { x: 2, w: 0, b: 0, y: 0.8, eta: 4.5, loss: 'bce' } as const;
+
+export type Trend = 'start' | 'settling' | 'overshooting' | 'growing';
+
+/**
+ * How a parameter is moving over its last steps, in words a learner can use: overshooting
+ * when successive moves keep changing direction (it jumps across its best value), growing when
+ * the moves get larger without changing direction, settling otherwise.
+ */
+export function trend(history: readonly number[], window = 6): Trend {
+  const recent = history.slice(-(window + 1));
+  if (recent.length < 4) return 'start';
+  const moves: number[] = [];
+  for (let i = 1; i < recent.length; i++) moves.push(recent[i]! - recent[i - 1]!);
+  let flips = 0;
+  for (let i = 1; i < moves.length; i++) if (moves[i]! * moves[i - 1]! < 0) flips++;
+  if (flips >= Math.ceil((moves.length - 1) / 2)) {
+    // Direction changes are also what a settling oscillation does; it overshoots only while the
+    // jumps stay large.
+    const last = Math.abs(moves.at(-1)!);
+    const first = Math.abs(moves[0]!);
+    if (last > 1e-3 && last > first * 0.5) return 'overshooting';
+  }
+  const sizes = moves.map(Math.abs);
+  if (sizes.at(-1)! > sizes[0]! * 1.5 && sizes.at(-1)! > 1e-3) return 'growing';
+  return 'settling';
+}

@@ -46,6 +46,8 @@ import { chromium, type Browser, type Locator, type Page } from '@playwright/tes
 
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, distDir, median, quantile, startServer } from './bench-server';
 
+import { residualChainSource } from '../../lib/autodiff/examples';
+
 const LESSON = '/lessons/chain-rule-computational-graphs';
 const NOT_FOUND = '/__bench-no-such-page__';
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 60);
@@ -302,7 +304,9 @@ async function interactions(browser: Browser, baseUrl: string) {
     // Widgets load when they come near the viewport (lazyWidget).
     await playground.scrollIntoViewIfNeeded();
     await waitForReady(playground);
-    await playground.getByRole('combobox', { name: 'Example' }).selectOption('residual-tanh-chain');
+    // The eight-layer residual chain (~50 nodes; the playground's own example has two layers),
+    // typed into the editor as a learner would: the playground lays it out after the pause.
+    await playground.getByRole('textbox', { name: 'Program' }).fill(residualChainSource(8));
     await playground.getByRole('slider', { name: 'w1', exact: true }).waitFor();
     await page.waitForFunction(
       () => document.querySelectorAll('[data-widget="graph-playground"] [data-node]').length >= 45,

@@ -191,6 +191,10 @@ test.describe('predict, then reveal', () => {
     });
     await expect(widget.locator('[data-node="w"] text').last()).toHaveText('?');
     await widget.getByRole('button', { name: 'Predict dL/dw is negative' }).click();
+    // The prediction alone reveals nothing (issue 16, item 9): stepping to w does.
+    await expect(widget.locator('[data-prediction-waiting]')).toBeVisible();
+    await expect(widget.locator('[data-node="w"] text').last()).toHaveText('?');
+    await widget.getByRole('slider', { name: 'Backward step' }).fill('6');
     await expect(widget.locator('[data-correct]')).toHaveAttribute('data-correct', 'true');
     await expect(widget.locator('[data-correct]')).toContainText('Right.');
     await expect(widget.locator('[data-node="w"] text').last()).toHaveText('−0.4977');
@@ -207,8 +211,8 @@ test.describe('predict, then reveal', () => {
   });
 
   test('the one-path answer for a reused node is judged wrong', async ({ page }) => {
-    const widget = await open(page, 'blame-paths', '?bp.graph=reused&bp.node=a');
-    await widget.getByLabel('Predicted value of dL/da').fill('1');
+    const widget = await open(page, 'blame-paths', '?bp.graph=reused&bp.node=u');
+    await widget.getByLabel('Predicted value of dL/du').fill('1');
     await widget.getByRole('button', { name: 'Commit' }).click();
     await expect(widget.locator('[data-correct]')).toHaveAttribute('data-correct', 'false');
     await expect(widget.locator('[data-paths-sum]')).toHaveAttribute('data-paths-sum', '5');
@@ -234,7 +238,7 @@ test.describe('blame along paths', () => {
     );
 
     await widget.getByRole('radio', { name: /reused node/ }).check();
-    await expect(widget.getByRole('radio', { name: 'a', exact: true })).toBeChecked();
+    await expect(widget.getByRole('radio', { name: 'u', exact: true })).toBeChecked();
     const reused = EXAMPLE_PROGRAMS.find((program) => program.id === 'reused-node')!;
     const reusedRun = compile(reused.source).run(reused.env);
     await expect(widget.locator('[data-path-count]')).toHaveAttribute('data-path-count', '2');
@@ -242,13 +246,13 @@ test.describe('blame along paths', () => {
     const products = await widget
       .locator('[data-path-product]')
       .evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-path-product'))));
-    expect(products.sort((p, q) => p - q)).toEqual([1, reused.env.z]);
+    expect(products.sort((p, q) => p - q)).toEqual([1, reused.env.c]);
     expect(Number(await widget.locator('[data-paths-sum]').getAttribute('data-paths-sum'))).toBe(
-      reusedRun.nodeGradients.a,
+      reusedRun.nodeGradients.u,
     );
     await expect(widget.locator('[data-naive]')).toBeVisible();
 
-    // x reaches L through a: both paths again, and dL/dx = y(1 + z).
+    // x reaches L through u: both paths again, and dL/dx = w(1 + c).
     await widget.getByRole('radio', { name: 'x', exact: true }).check();
     await widget.getByRole('button', { name: 'Just show me' }).click();
     expect(Number(await widget.locator('[data-paths-sum]').getAttribute('data-paths-sum'))).toBe(reusedRun.gradients.x);

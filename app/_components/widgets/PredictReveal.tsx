@@ -11,7 +11,11 @@
  *
  * Give it a `key` that changes with the setup (values, chosen node) so a new setup asks anew.
  * `revealed` is owned by the parent (a step can reveal the answer too); committing a
- * prediction calls onReveal. `onPrediction` lets a parent see the prediction as well.
+ * prediction calls onReveal, unless `revealOnCommit` is false: then the prediction is kept,
+ * `waiting` says how the learner finds out (the backward stepper reveals one factor per step),
+ * and the verdict appears when the parent reveals. `onPrediction` lets a parent see the
+ * prediction as well. After a prediction the sign buttons stay, the chosen one pressed
+ * (aria-pressed), so the learner can see what they chose.
  */
 import { useId, useState, type ReactNode } from 'react';
 
@@ -37,6 +41,10 @@ export interface PredictRevealProps {
   /** Shown under the verdict once revealed (e.g. where the number comes from). */
   children?: ReactNode;
   locked?: boolean;
+  /** Whether committing a prediction reveals the answer at once (default true). */
+  revealOnCommit?: boolean;
+  /** Shown after a prediction while the answer is still hidden (with revealOnCommit false). */
+  waiting?: ReactNode;
 }
 
 const SIGNS: { sign: -1 | 0 | 1; text: string; word: string }[] = [
@@ -62,6 +70,8 @@ export function PredictReveal({
   onPrediction,
   children,
   locked = false,
+  revealOnCommit = true,
+  waiting,
 }: PredictRevealProps) {
   const inputId = useId();
   const [made, setMade] = useState<{ prediction: Prediction; correct: boolean } | null>(null);
@@ -69,35 +79,43 @@ export function PredictReveal({
   const { emit, markUsed } = useWidgetEvents(widget, instance);
 
   const commit = (prediction: Prediction) => {
+    if (made) return;
     const correct = judgePrediction(prediction, actual);
     setMade({ prediction, correct });
     markUsed('predict');
     emit({ type: 'prediction-made', widget, instance, target, predicted: prediction, actual, correct });
     onPrediction?.(prediction, correct);
-    onReveal();
+    if (revealOnCommit) onReveal();
   };
+  const chosenSign = made?.prediction.kind === 'sign' ? made.prediction.sign : null;
 
   const typedValue = Number(typed);
   const typedOk = typed.trim() !== '' && Number.isFinite(typedValue);
 
   return (
     <div className={styles.predict} data-predict={target}>
-      {!revealed && !made ? (
+      {(!revealed && !made) || chosenSign !== null ? (
         <fieldset className={styles.predictForm} disabled={locked}>
-          <legend>Predict first: is {targetLabel} positive, negative or zero?</legend>
+          <legend>
+            {made ? 'Your prediction' : 'Predict first'}: is {targetLabel} positive, negative or zero?
+          </legend>
           <div className={styles.predictRow}>
             {SIGNS.map(({ sign, text, word }) => (
               <button
                 key={word}
                 type="button"
-                className={styles.button}
+                className={`${styles.button} ${chosenSign === sign ? styles.buttonChosen : ''}`}
                 aria-label={`Predict ${target} is ${word}`}
+                // Pressed marks the learner's choice; once made, the choice is kept (aria-disabled
+                // rather than disabled, so a focused button keeps its focus).
+                aria-pressed={made ? chosenSign === sign : undefined}
+                aria-disabled={made ? true : undefined}
                 onClick={() => commit({ kind: 'sign', sign })}
               >
                 {text}
               </button>
             ))}
-            {allowValue ? (
+            {made ? null : allowValue ? (
               <form
                 className={styles.predictValue}
                 onSubmit={(event) => {
@@ -121,14 +139,20 @@ export function PredictReveal({
                 </button>
               </form>
             ) : null}
-            <button type="button" className={`${styles.button} ${styles.buttonQuiet}`} onClick={onReveal}>
-              Just show me
-            </button>
+            {made ? null : (
+              <button type="button" className={`${styles.button} ${styles.buttonQuiet}`} onClick={onReveal}>
+                Just show me
+              </button>
+            )}
           </div>
         </fieldset>
       ) : null}
       <div role="status" className={styles.predictResult}>
-        {made ? (
+        {made && !revealed ? (
+          <p data-prediction-waiting="">
+            You predicted {describe(made.prediction)}. {waiting}
+          </p>
+        ) : made ? (
           <p data-correct={made.correct ? 'true' : 'false'}>
             <strong>{made.correct ? 'Right.' : 'Not quite.'}</strong> You predicted {describe(made.prediction)}; the
             engine says {target} = {formatNumber(actual)}.

@@ -1,9 +1,11 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { notFound } from 'next/navigation';
 
 import { FragmentSettle } from '@/app/_components/lesson/FragmentSettle';
 import { KatexFontPreload } from '@/app/_components/lesson/KatexFontPreload';
 import { LessonSections } from '@/app/_components/lesson/LessonSections';
+import { COURSE } from '@/app/_components/lesson/course';
 import { ScrollableRegions } from '@/app/_components/lesson/ScrollableRegions';
 import { TableOfContents } from '@/app/_components/TableOfContents';
 import { LESSON_SLUGS, isLessonSlug } from '@/lib/content/catalog';
@@ -39,7 +41,10 @@ export default async function LessonPage({ params }: LessonPageProps) {
       <TableOfContents entries={toc} />
       <article className="lesson prose" aria-labelledby="lesson-title">
         <header className="lesson-header">
-          <p className="eyebrow">Lesson {frontmatter.order}</p>
+          {/* The course context: which course, which lesson of it (issue 16, item 17). */}
+          <p className="eyebrow">
+            <Link href="/#lessons">{COURSE.title}</Link>, lesson {frontmatter.order}
+          </p>
           <h1 id="lesson-title">{frontmatter.title}</h1>
           <p className="lede">{frontmatter.summary}</p>
           <p className="meta">About {frontmatter.minutes} minutes</p>

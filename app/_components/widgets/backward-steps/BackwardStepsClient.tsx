@@ -11,10 +11,11 @@ import { Choice } from '../Choice';
 import { formatNumber } from '../format';
 import { GraphLegend } from '../GraphLegend';
 import { GraphView } from '../GraphView';
-import { LOSS_OPTIONS, NEURON_FIELDS, neuronProgram, type Loss } from '../neuron';
+import { LOSS_OPTIONS, NEURON_FIELDS, NEURON_SLIDERS, neuronProgram, type Loss } from '../neuron';
 import { NodeTable } from '../NodeTable';
 import { PredictReveal } from '../PredictReveal';
 import { useWidgetControls } from '../useWidgetUrlState';
+import { VariableSlider } from '../VariableSlider';
 import { WidgetFrame } from '../WidgetFrame';
 import styles from '../widgets.module.css';
 
@@ -24,8 +25,11 @@ const PLAY_INTERVAL_MS = 1100;
 export interface Factor {
   from: string;
   to: string;
-  /** Key of the graph edge this factor is the local derivative of. */
-  edge: string;
+  /**
+   * Keys of the graph edges this factor multiplies, from the loss side: one edge, or two for
+   * ∂z/∂w = ∂z/∂p · ∂p/∂w (the graph's product node p).
+   */
+  edges: readonly string[];
   /** KaTeX HTML of ∂to/∂from, rendered on the server. */
   html: string;
 }
@@ -51,17 +55,22 @@ export function BackwardStepsClient({ id, layouts, lhsHtml, factors }: BackwardS
   const step = Math.min(values.step, total);
   const current = step > 0 ? steps[step - 1]! : null;
 
-  const [hoverEdge, setHoverEdge] = useState<string | null>(null);
+  const [hoverEdges, setHoverEdges] = useState<readonly string[] | null>(null);
   const [playRequested, setPlaying] = useState(false);
   const playing = playRequested && step < total;
-  const [predictionShown, setPredictionShown] = useState(false);
 
   const names = useMemo(() => new Map(layout.nodes.map((node) => [node.id, node.name])), [layout]);
   const nameOf = (nodeId: number) => names.get(nodeId) ?? String(nodeId);
   const wId = layout.nodes.find((node) => node.name === 'w')!.id;
   const wStep = steps.findIndex((s) => s.edge.from === wId) + 1;
   const stepOfEdge = useMemo(() => new Map(steps.map((s, index) => [edgeKey(s.edge), index + 1])), [steps]);
-  const revealed = predictionShown || step >= wStep;
+  // The answer is revealed by stepping, one factor at a time, never all at once: a prediction
+  // only records the guess (issue 16, item 9). "Just show me" steps to w.
+  const revealed = step >= wStep;
+  /** The step that completes a factor (its last edge), and its value (the product of its edges). */
+  const factorStep = (factor: Factor) => Math.max(...factor.edges.map((edge) => stepOfEdge.get(edge) ?? 0));
+  const factorValue = (factor: Factor) =>
+    factor.edges.reduce((acc, edge) => acc * (steps[(stepOfEdge.get(edge) ?? 1) - 1]?.local ?? NaN), 1);
 
   const known = knownGradients(run.trace, steps, step);
   const hiddenGrads = new Set(run.trace.nodes.filter((node) => !known.has(node.id)).map((node) => node.id));
@@ -71,7 +80,7 @@ export function BackwardStepsClient({ id, layouts, lhsHtml, factors }: BackwardS
   for (const s of steps.slice(0, step)) edgeLabels[edgeKey(s.edge)] = formatNumber(s.local);
   const highlight = new Set<string>();
   if (current) highlight.add(edgeKey(current.edge));
-  if (hoverEdge) highlight.add(hoverEdge);
+  for (const edge of hoverEdges ?? []) highlight.add(edge);
 
   const go = (next: number, control = 'timeline') => update(control, { step: Math.max(0, Math.min(total, next)) });
 
@@ -83,41 +92,57 @@ export function BackwardStepsClient({ id, layouts, lhsHtml, factors }: BackwardS
 
   const timelineHidden = hidden.has('timeline');
   const timelineLocked = locked.has('timeline');
-  const product = factors.reduce(
-    (acc, factor) => acc * (steps[(stepOfEdge.get(factor.edge) ?? 1) - 1]?.local ?? NaN),
-    1,
-  );
+  // Edge by edge, in the order the backward pass multiplies them (the same rounding as its running product).
+  const product = factors
+    .flatMap((factor) => factor.edges)
+    .reduce((acc, edge) => acc * (steps[(stepOfEdge.get(edge) ?? 1) - 1]?.local ?? NaN), 1);
+  const split = factors.find((factor) => factor.edges.length > 1);
 
   return (
     <WidgetFrame
       kind="backward-steps"
       id={id}
-      caption="Each step multiplies one more local derivative into the running product from L. Hover or focus a factor of the formula to find its edge."
+      caption="Each step multiplies one more local derivative into the running product from L. Hover or focus a factor of the formula to find its edges."
       onReset={() => {
         setPlaying(false);
-        setPredictionShown(false);
         reset();
       }}
       shareUrl={shareUrl}
     >
-      <Choice
-        legend="Loss"
-        name={`${id}-loss`}
-        value={loss}
-        options={LOSS_OPTIONS}
-        hidden={hidden.has('loss')}
-        locked={locked.has('loss')}
-        onChange={(next) => update('loss', { loss: next })}
-      />
+      <div className={styles.controls}>
+        <VariableSlider
+          name="x"
+          description={NEURON_SLIDERS.find((slider) => slider.name === 'x')!.description}
+          min={-3}
+          max={3}
+          value={x}
+          hidden={hidden.has('x')}
+          locked={locked.has('x')}
+          onChange={(next) => update('x', { x: next })}
+        />
+        <Choice
+          legend="Loss"
+          name={`${id}-loss`}
+          value={loss}
+          options={LOSS_OPTIONS}
+          hidden={hidden.has('loss')}
+          locked={locked.has('loss')}
+          onChange={(next) => update('loss', { loss: next })}
+        />
+      </div>
       <div className={styles.formula} data-formula="dL/dw">
         <span className={styles.formulaLhs} aria-hidden="true" dangerouslySetInnerHTML={{ __html: lhsHtml }} />
         <span className={styles.visuallyHidden}>dL/dw equals the product of</span>
         {factors.map((factor, index) => {
-          const factorStep = stepOfEdge.get(factor.edge) ?? 0;
-          const reached = step >= factorStep || revealed;
-          const active = highlight.has(factor.edge);
+          const doneAt = factorStep(factor);
+          const reached = step >= doneAt;
+          const active = factor.edges.some((edge) => highlight.has(edge));
+          const edgeWords =
+            factor.edges.length > 1
+              ? `the edges from ${factor.from} to p and from p to ${factor.to}`
+              : `the edge from ${factor.from} to ${factor.to}`;
           return (
-            <span key={factor.edge} className={styles.factorWrap}>
+            <span key={factor.edges.join('+')} className={styles.factorWrap}>
               {index > 0 ? (
                 <span className={styles.times} aria-hidden="true">
                   ·
@@ -127,20 +152,21 @@ export function BackwardStepsClient({ id, layouts, lhsHtml, factors }: BackwardS
                 type="button"
                 className={`${styles.factor} ${active ? styles.factorActive : ''}`}
                 data-factor={`d${factor.to}/d${factor.from}`}
-                data-edge={factor.edge}
+                data-edge={factor.edges.join(' ')}
                 data-active={active ? 'true' : undefined}
-                aria-label={`d${factor.to}/d${factor.from}, the edge from ${factor.from} to ${factor.to}${
-                  reached ? `, equals ${formatNumber(steps[factorStep - 1]!.local)}` : ''
+                data-revealed={reached ? 'true' : 'false'}
+                aria-label={`d${factor.to}/d${factor.from}, ${edgeWords}${
+                  reached ? `, equals ${formatNumber(factorValue(factor))}` : ', not yet computed'
                 }. Go to its step.`}
-                onMouseEnter={() => setHoverEdge(factor.edge)}
-                onMouseLeave={() => setHoverEdge(null)}
-                onFocus={() => setHoverEdge(factor.edge)}
-                onBlur={() => setHoverEdge(null)}
-                onClick={() => go(factorStep, 'formula')}
+                onMouseEnter={() => setHoverEdges(factor.edges)}
+                onMouseLeave={() => setHoverEdges(null)}
+                onFocus={() => setHoverEdges(factor.edges)}
+                onBlur={() => setHoverEdges(null)}
+                onClick={() => go(doneAt, 'formula')}
               >
                 <span aria-hidden="true" dangerouslySetInnerHTML={{ __html: factor.html }} />
                 <span className={styles.factorValue} aria-hidden="true">
-                  {reached ? formatNumber(steps[factorStep - 1]!.local) : '?'}
+                  {reached ? formatNumber(factorValue(factor)) : '?'}
                 </span>
               </button>
             </span>
@@ -153,6 +179,12 @@ export function BackwardStepsClient({ id, layouts, lhsHtml, factors }: BackwardS
           </span>
         </span>
       </div>
+      {split ? (
+        <p className={styles.formulaNote} data-factor-note="">
+          The graph draws the product w·x as its own node, p, so ∂z/∂w takes two steps: ∂z/∂p = 1, then ∂p/∂w = x. Three
+          factors in the formula, four edges from L to w.
+        </p>
+      ) : null}
 
       {hidden.has('predict') ? null : (
         <PredictReveal
@@ -163,7 +195,12 @@ export function BackwardStepsClient({ id, layouts, lhsHtml, factors }: BackwardS
           targetLabel="∂L/∂w"
           actual={run.gradients.w!}
           revealed={revealed}
-          onReveal={() => setPredictionShown(true)}
+          onReveal={() => {
+            setPlaying(false);
+            go(wStep, 'predict');
+          }}
+          revealOnCommit={false}
+          waiting="Now step backward from L: each step reveals one more factor, and the product is complete when the gradient reaches w."
           allowValue
           locked={locked.has('predict')}
         />
@@ -258,7 +295,7 @@ export function BackwardStepsClient({ id, layouts, lhsHtml, factors }: BackwardS
         highlightEdges={highlight}
         edgeLabels={edgeLabels}
         hiddenGrads={hiddenGrads}
-        onEdgeHover={setHoverEdge}
+        onEdgeHover={(key) => setHoverEdges(key === null ? null : [key])}
       />
       <GraphLegend />
       <NodeTable

@@ -14,22 +14,24 @@ import { BackwardStepsLazy } from './BackwardStepsLazy';
 
 const tex = (source: string) => katex.renderToString(source, { output: 'html', throwOnError: true, strict: true });
 
-// dL/dw = dL/da · da/dz · dz/dp · dp/dw: one factor per edge on the path from w to L
-// (the lesson's dz/dw is dz/dp · dp/dw, with dz/dp = 1).
-const CHAIN: readonly { from: string; to: string }[] = [
+// dL/dw = dL/da · da/dz · dz/dw: the lesson's three factors. The graph draws the product w·x
+// as its own node p, so the last factor covers two edges, dz/dp · dp/dw = 1 · x; the widget
+// says so under the formula (issue 16, item 9: the text's three factors against four edges).
+const CHAIN: readonly { from: string; to: string; via?: string }[] = [
   { from: 'a', to: 'L' },
   { from: 'z', to: 'a' },
-  { from: 'p', to: 'z' },
-  { from: 'w', to: 'p' },
+  { from: 'w', to: 'z', via: 'p' },
 ];
 
 export function BackwardStepsWidget({ id = WIDGETS['backward-steps'].defaultInstance }: { id?: string }) {
   const layouts = neuronLayouts({ edgeLabels: true });
   const idOf = (name: string) => layouts.sq.nodes.find((node) => node.name === name)!.id;
-  const factors: Factor[] = CHAIN.map(({ from, to }) => ({
+  const edgeOf = (from: string, to: string) =>
+    layouts.sq.edges.find((edge) => edge.from === idOf(from) && edge.to === idOf(to))!.key;
+  const factors: Factor[] = CHAIN.map(({ from, to, via }) => ({
     from,
     to,
-    edge: layouts.sq.edges.find((edge) => edge.from === idOf(from) && edge.to === idOf(to))!.key,
+    edges: via ? [edgeOf(via, to), edgeOf(from, via)] : [edgeOf(from, to)],
     html: tex(`\\frac{\\partial ${to}}{\\partial ${from}}`),
   }));
   return (

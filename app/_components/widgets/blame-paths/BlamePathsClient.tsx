@@ -29,11 +29,11 @@ const REUSED = EXAMPLE_PROGRAMS.find((program) => program.id === 'reused-node')!
 const GRAPHS: Record<GraphId, { source: string; env: Record<string, number>; defaultNode: string; title: string }> = {
   // The worked example's neuron and numbers: the lesson text quotes its dL/dw next to this widget.
   neuron: { source: LESSON_NEURON.bce, env: LESSON_WORKED_EXAMPLE, defaultNode: 'w', title: 'the lesson neuron' },
-  reused: { source: REUSED.source, env: REUSED.env, defaultNode: 'a', title: 'a = x·y; L = a + a·z' },
+  reused: { source: REUSED.source, env: REUSED.env, defaultNode: 'u', title: 'u = w·x, v = u·c, L = u + v' },
 };
 const GRAPH_OPTIONS: readonly { value: GraphId; label: string }[] = [
   { value: 'neuron', label: 'the lesson neuron' },
-  { value: 'reused', label: 'a reused node: L = a + a·z' },
+  { value: 'reused', label: 'a reused node: L = u + u·c' },
 ];
 
 const programs: Partial<Record<GraphId, CompiledProgram>> = {};
@@ -61,18 +61,21 @@ export function BlamePathsClient({ id, layouts }: BlamePathsClientProps) {
   const engineGrad = run.trace.nodes.find((node) => node.id === picked.id)!.grad;
 
   const [focusPath, setFocusPath] = useState<number | null>(null);
+  /** The path left out of the sum ("hide one path"), keyed by setup so a new node starts whole. */
+  const [hiddenPath, setHiddenPath] = useState<{ setup: string; index: number } | null>(null);
   const [shown, setShown] = useState<string | null>(null);
   const setupKey = `${graph}|${picked.name}`;
   const revealed = shown === setupKey;
+  const hiddenIndex = hiddenPath?.setup === setupKey && hiddenPath.index < paths.length ? hiddenPath.index : null;
+  const keptSum = paths.reduce((acc, path, index) => (index === hiddenIndex ? acc : acc + path.product), 0);
 
-  const names = new Map(layout.nodes.map((node) => [node.id, node]));
-  const labelOf = (nodeId: number) => {
-    const node = names.get(nodeId);
-    return node ? (node.opLabel || node.label === node.name ? node.name : `(${node.label})`) : String(nodeId);
-  };
+  const labelOf = (nodeId: number) => readableName(layout, nodeId);
 
   const highlight = new Set<string>();
-  const visiblePaths = focusPath === null ? paths : paths.filter((_, index) => index === focusPath);
+  const visiblePaths =
+    focusPath === null
+      ? paths.filter((_, index) => index !== hiddenIndex)
+      : paths.filter((_, index) => index === focusPath);
   for (const path of visiblePaths) for (const edge of path.edges) highlight.add(edgeKey(edge));
   const highlightNodes = new Set<number>([picked.id]);
   const edgeLabels: Record<string, string> = {};
@@ -89,6 +92,7 @@ export function BlamePathsClient({ id, layouts }: BlamePathsClientProps) {
       onReset={() => {
         setShown(null);
         setFocusPath(null);
+        setHiddenPath(null);
         reset();
       }}
       shareUrl={shareUrl}
@@ -122,7 +126,7 @@ export function BlamePathsClient({ id, layouts }: BlamePathsClientProps) {
                   set({ node: node.name });
                 }}
               />
-              {node.opLabel || node.label === node.name ? node.name : `${node.label} (${node.name})`}
+              {readableName(layout, node.id)}
             </label>
           ))}
         </fieldset>
@@ -149,7 +153,10 @@ export function BlamePathsClient({ id, layouts }: BlamePathsClientProps) {
             <li
               key={path.edges.map(edgeKey).join('|')}
               data-path-product={revealed ? String(path.product) : undefined}
-              className={focusPath === index ? styles.pathFocused : undefined}
+              data-path-hidden={index === hiddenIndex ? 'true' : undefined}
+              className={[focusPath === index ? styles.pathFocused : '', index === hiddenIndex ? styles.pathHidden : '']
+                .filter(Boolean)
+                .join(' ')}
             >
               <button
                 type="button"
@@ -168,9 +175,33 @@ export function BlamePathsClient({ id, layouts }: BlamePathsClientProps) {
                   .join(' × ')}{' '}
                 = <span className={styles.backwardNumber}>{revealed ? formatNumber(path.product) : '?'}</span>
               </span>
+              <button
+                type="button"
+                className={`${styles.button} ${styles.buttonQuiet} ${styles.hidePath}`}
+                aria-pressed={index === hiddenIndex}
+                aria-label={`Hide path ${index + 1} from the sum`}
+                onClick={() => {
+                  markUsed('hide-path');
+                  setHiddenPath(index === hiddenIndex ? null : { setup: setupKey, index });
+                }}
+              >
+                {index === hiddenIndex ? 'Hidden: show it' : 'Hide this path'}
+              </button>
             </li>
           ))}
         </ol>
+        <p className={styles.pathsSum} role="status" data-kept-sum={hiddenIndex === null ? undefined : String(keptSum)}>
+          {hiddenIndex === null ? null : !revealed ? (
+            <>Path {hiddenIndex + 1} is hidden. Predict or reveal the gradient below to compare the sums.</>
+          ) : (
+            <>
+              With path {hiddenIndex + 1} hidden, the sum is <strong>{formatNumber(keptSum)}</strong>
+              {paths.length === 1 ? ' (no path is left)' : ''}, not {formatNumber(sum)}: it loses exactly that
+              path&rsquo;s product, {formatNumber(paths[hiddenIndex]!.product)}. A backward pass that dropped this path
+              would hand {picked.name} the wrong gradient.
+            </>
+          )}
+        </p>
       </div>
 
       {hidden.has('predict') ? null : (
@@ -217,4 +248,19 @@ export function BlamePathsClient({ id, layouts }: BlamePathsClientProps) {
       />
     </WidgetFrame>
   );
+}
+
+/**
+ * What a learner reads for a node: its name, or for an unnamed operation the operation on its
+ * inputs (`u × c`), never an internal id such as mul4 (issue 16, item 10).
+ */
+function readableName(layout: GraphLayout, nodeId: number): string {
+  const node = layout.nodes.find((candidate) => candidate.id === nodeId);
+  if (!node) return 'a node';
+  if (node.kind !== 'op' || node.opLabel !== '') return node.name;
+  const inputs = layout.edges
+    .filter((edge) => edge.to === nodeId)
+    .sort((a, b) => a.argIndex - b.argIndex)
+    .map((edge) => readableName(layout, edge.from));
+  return inputs.length === 2 ? `(${inputs[0]} ${node.label} ${inputs[1]})` : `${node.label}(${inputs.join(', ')})`;
 }

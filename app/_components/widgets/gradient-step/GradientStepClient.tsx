@@ -3,7 +3,15 @@
 import { useEffect, useMemo, useState } from 'react';
 
 import type { GraphLayout } from '@/lib/graph/types';
-import { descend, gradientStep, MAX_STEPS, type StepRecord } from '@/lib/widgets/gradient-descent';
+import {
+  descend,
+  gradientStep,
+  MAX_STEPS,
+  OVERSHOOT_SETUP,
+  trend,
+  type StepRecord,
+  type Trend,
+} from '@/lib/widgets/gradient-descent';
 import { bool, defineWidgetState, num } from '@/lib/widgets/url-state';
 
 import { Choice } from '../Choice';
@@ -36,7 +44,7 @@ const STATE = defineWidgetState(
     trainB: bool(false),
     steps: num(0, 0, MAX_STEPS, true),
   },
-  ['step', 'play'],
+  ['step', 'play', 'presets'],
 );
 
 const SLIDERS: readonly NeuronSlider[] = [
@@ -55,20 +63,39 @@ const TABLE_ROWS = 8;
 
 const PLOT = { width: 320, height: 132, left: 40, right: 10, top: 10, bottom: 26 };
 
-function LossPlot({ history }: { history: readonly number[] }) {
+const TREND_TEXT: Record<Trend, string> = {
+  start: '',
+  settling: 'w is settling: each step is smaller than the last.',
+  overshooting:
+    'w jumps back and forth across its best value: each step overshoots, because η is too large for this curve.',
+  growing: 'w moves further each step.',
+};
+
+/**
+ * One quantity over the steps. The loss axis starts at 0 (a loss is never negative); w's axis
+ * spans the values w took, so a w that jumps back and forth shows as a zigzag even when the
+ * loss barely moves (issue 16, item 13: the loss chart looked flat while w oscillated).
+ */
+function HistoryPlot({ history, name, fromZero }: { history: readonly number[]; name: string; fromZero: boolean }) {
   const span = Math.max(10, history.length - 1);
-  const top = Math.max(...history.filter(Number.isFinite), 1e-9);
+  const finite = history.filter(Number.isFinite);
+  const high = Math.max(...finite, fromZero ? 1e-9 : -Infinity);
+  const low = fromZero ? 0 : Math.min(...finite);
+  const pad = fromZero ? 0 : Math.max((high - low) * 0.08, 0.05);
+  const top = high + pad;
+  const bottom = low - pad;
   const innerWidth = PLOT.width - PLOT.left - PLOT.right;
   const innerHeight = PLOT.height - PLOT.top - PLOT.bottom;
   const px = (step: number) => PLOT.left + (step / span) * innerWidth;
-  const py = (loss: number) => PLOT.top + innerHeight - (Math.min(loss, top) / top) * innerHeight;
-  const points = history.map((loss, step) => `${px(step).toFixed(1)},${py(loss).toFixed(1)}`).join(' ');
+  const py = (value: number) =>
+    PLOT.top + innerHeight - ((Math.min(Math.max(value, bottom), top) - bottom) / (top - bottom)) * innerHeight;
+  const points = history.map((value, step) => `${px(step).toFixed(1)},${py(value).toFixed(1)}`).join(' ');
   const last = history.length - 1;
   const current = history[last] ?? Number.NaN;
   const summary =
     last === 0
-      ? `Loss history: L = ${formatNumber(current)} before any step.`
-      : `Loss history over ${last} step${last === 1 ? '' : 's'}: from ${formatNumber(history[0]!)} down to ${formatNumber(current)}.`;
+      ? `${name} history: ${name} = ${formatNumber(current)} before any step.`
+      : `${name} history over ${last} step${last === 1 ? '' : 's'}: from ${formatNumber(history[0]!)} to ${formatNumber(current)}, between ${formatNumber(Math.min(...finite))} and ${formatNumber(Math.max(...finite))}.`;
   return (
     <svg
       className={styles.plot}
@@ -76,6 +103,7 @@ function LossPlot({ history }: { history: readonly number[] }) {
       role="img"
       aria-label={summary}
       data-points={history.length}
+      data-plot={name}
     >
       <line className={styles.axis} x1={PLOT.left} y1={PLOT.top} x2={PLOT.left} y2={PLOT.top + innerHeight} />
       <line
@@ -89,7 +117,7 @@ function LossPlot({ history }: { history: readonly number[] }) {
         {formatNumber(top, 2)}
       </text>
       <text className={styles.tick} x={PLOT.left - 5} y={PLOT.top + innerHeight + 4} textAnchor="end">
-        0
+        {formatNumber(bottom, 2)}
       </text>
       <text className={styles.tick} x={PLOT.left} y={PLOT.height - 6}>
         0
@@ -101,7 +129,7 @@ function LossPlot({ history }: { history: readonly number[] }) {
         step
       </text>
       <text className={styles.axisLabel} x={12} y={PLOT.top + innerHeight / 2} textAnchor="middle">
-        L
+        {name}
       </text>
       <polyline className={styles.lossLine} points={points} />
       <circle className={styles.lossDot} cx={px(last)} cy={py(current)} r={4} />
@@ -176,7 +204,11 @@ export function GradientStepClient({ id, layouts }: GradientStepClientProps) {
   /** Moving a slider starts a new descent from the point now shown. */
   const moveStart = (name: NeuronInput, value: number) => update(name, { ...descent.env, [name]: value, steps: 0 });
 
-  const lastRows = descent.lossHistory.map((lossValue, step) => ({ step, lossValue })).slice(-TABLE_ROWS);
+  const wHistory = useMemo(() => [w, ...descent.steps.map((record) => record.after.w!)], [w, descent]);
+  const movement = trend(wHistory);
+  const lastRows = descent.lossHistory
+    .map((lossValue, step) => ({ step, lossValue, w: wHistory[step]! }))
+    .slice(-TABLE_ROWS);
 
   return (
     <WidgetFrame
@@ -185,7 +217,8 @@ export function GradientStepClient({ id, layouts }: GradientStepClientProps) {
       caption={
         <>
           Each step runs the forward pass, the backward pass, and the update. Repeated over millions of parameters at
-          once, this loop is training: the next lesson, on backpropagation, makes it efficient.
+          once, this loop is training. &ldquo;Try a learning rate that is too large&rdquo; sets a target of 0.8, whose
+          best w is finite, and η = 4.5: step and watch w jump across it.
         </>
       }
       onReset={() => {
@@ -266,6 +299,27 @@ export function GradientStepClient({ id, layouts }: GradientStepClientProps) {
             {running ? 'Pause' : 'Play'}
           </button>
         )}
+        {hidden.has('presets') ? null : (
+          <button
+            type="button"
+            className={shared.button}
+            disabled={locked.has('presets') || running}
+            onClick={() =>
+              update('presets', {
+                x: OVERSHOOT_SETUP.x,
+                w: OVERSHOOT_SETUP.w,
+                b: OVERSHOOT_SETUP.b,
+                y: OVERSHOOT_SETUP.y,
+                eta: OVERSHOOT_SETUP.eta,
+                loss: OVERSHOOT_SETUP.loss,
+                trainB: false,
+                steps: 0,
+              })
+            }
+          >
+            Try a learning rate that is too large
+          </button>
+        )}
         <span className={styles.counter} data-steps={steps} data-loss={String(descent.loss)}>
           {steps} step{steps === 1 ? '' : 's'}, L ={' '}
           <strong className={shared.forwardNumber}>{formatNumber(descent.loss)}</strong>
@@ -280,8 +334,14 @@ export function GradientStepClient({ id, layouts }: GradientStepClientProps) {
             </p>
           ) : null}
         </div>
-        <LossPlot history={descent.lossHistory} />
+        <div className={styles.plots}>
+          <HistoryPlot history={descent.lossHistory} name="L" fromZero />
+          <HistoryPlot history={wHistory} name="w" fromZero={false} />
+        </div>
       </div>
+      <p className={styles.trend} role="status" data-trend={movement}>
+        {TREND_TEXT[movement]}
+      </p>
       <GraphView layout={layouts[loss]} trace={current.trace} label="The neuron's graph at the current step" />
       <GraphLegend />
       <NodeTable
@@ -290,12 +350,13 @@ export function GradientStepClient({ id, layouts }: GradientStepClientProps) {
         caption="Every node at the current step: value and ∂L/∂node"
       />
       <details className={shared.tableDetails}>
-        <summary>Loss history as a table</summary>
+        <summary>History as a table</summary>
         <table className={shared.table}>
-          <caption>L after each of the last {Math.min(TABLE_ROWS, descent.lossHistory.length)} steps</caption>
+          <caption>w and L after each of the last {Math.min(TABLE_ROWS, descent.lossHistory.length)} steps</caption>
           <thead>
             <tr>
               <th scope="col">Step</th>
+              <th scope="col">w</th>
               <th scope="col">L</th>
             </tr>
           </thead>
@@ -303,6 +364,7 @@ export function GradientStepClient({ id, layouts }: GradientStepClientProps) {
             {lastRows.map((row) => (
               <tr key={row.step}>
                 <th scope="row">{row.step}</th>
+                <td>{formatNumber(row.w)}</td>
                 <td>{formatNumber(row.lossValue)}</td>
               </tr>
             ))}
