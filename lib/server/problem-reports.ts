@@ -26,7 +26,8 @@ export const MAX_REPORT_BYTES = 4 * 1024;
 export const problemReportSchema = z
   .object({
     questionId: z.string().min(1).max(100),
-    mode: z.enum(['graded', 'practice']),
+    /** Omitted: whichever the learner answered last (the question's card does not need to know). */
+    mode: z.enum(['graded', 'practice']).optional(),
     text: z
       .string()
       .trim()
@@ -67,26 +68,21 @@ export async function createProblemReport(
     );
   }
   const where = { learnerId, questionId: input.questionId };
-  const latest =
-    input.mode === 'graded'
-      ? await db.response.findFirst({ where, orderBy: { attempt: 'desc' }, select: { variant: true, answer: true } })
-      : await db.practiceResponse.findFirst({
-          where,
-          orderBy: [{ round: 'desc' }, { attempt: 'desc' }],
-          select: { variant: true, answer: true },
-        });
+  const select = { variant: true, answer: true, createdAt: true } as const;
+  const [graded, practice] = await Promise.all([
+    db.response.findFirst({ where, orderBy: { attempt: 'desc' }, select }),
+    db.practiceResponse.findFirst({ where, orderBy: [{ round: 'desc' }, { attempt: 'desc' }], select }),
+  ]);
+  const mode = input.mode ?? (practice && (!graded || practice.createdAt >= graded.createdAt) ? 'practice' : 'graded');
+  const latest = mode === 'graded' ? graded : practice;
   // Before any answer in this mode the learner sees the first graded variant (practice rounds are
-  // dealt only after the graded attempts, so a practice report always finds a graded answer at least).
-  const fallback =
-    input.mode === 'practice'
-      ? await db.response.findFirst({ where, orderBy: { attempt: 'desc' }, select: { variant: true } })
-      : null;
-  const variant = latest?.variant ?? fallback?.variant ?? variantIndexFor(found.question.policy, 1);
+  // dealt only after the graded attempts, so a practice report finds a graded answer at least).
+  const variant = latest?.variant ?? graded?.variant ?? variantIndexFor(found.question.policy, 1);
   return db.problemReport.create({
     data: {
       learnerId,
       questionId: input.questionId,
-      mode: input.mode,
+      mode,
       variant,
       answer: latest?.answer ?? null,
       text: input.text,

@@ -96,6 +96,44 @@ describe('POST /api/learner/reports', () => {
     expect(row).toMatchObject({ answer: null, variant: 0, text: 'Which loss is this?\nIt does not say.' });
   });
 
+  it('without a mode, takes whichever the learner answered last: a practice round after the graded answer', async () => {
+    const { wrong } = choiceLetters(learner.learnerId, 'graph-purpose');
+    expect(
+      (
+        await submit(database.db, learner.cookie, {
+          questionId: 'graph-purpose',
+          attempt: 1,
+          answer: { choice: wrong },
+        })
+      ).status,
+    ).toBe(200);
+    const practiceAnswer = JSON.stringify({ choice: 'A' });
+    await database.db.practiceResponse.create({
+      data: {
+        learnerId: learner.learnerId,
+        questionId: 'graph-purpose',
+        round: 1,
+        attempt: 1,
+        variant: 1001,
+        answer: practiceAnswer,
+        score: 0,
+        correct: false,
+        grading: '{"score":0,"correct":false,"parts":[]}',
+        createdAt: new Date(Date.now() + 1000),
+      },
+    });
+    expect(
+      (await report(learner.cookie, { questionId: 'graph-purpose', text: 'Practice numbers look odd' })).status,
+    ).toBe(200);
+    const row = await database.db.problemReport.findFirstOrThrow({ where: { text: 'Practice numbers look odd' } });
+    expect(row).toMatchObject({ mode: 'practice', variant: 1001, answer: practiceAnswer });
+    // Asked for explicitly, the graded answer is what is stored.
+    await report(learner.cookie, { questionId: 'graph-purpose', mode: 'graded', text: 'The graded one' });
+    const graded = await database.db.problemReport.findFirstOrThrow({ where: { text: 'The graded one' } });
+    expect(graded).toMatchObject({ mode: 'graded', variant: 0, answer: JSON.stringify({ choice: wrong }) });
+    await database.db.problemReport.deleteMany({ where: { questionId: 'graph-purpose' } });
+  });
+
   it.each([
     ['no session', undefined, { questionId: 'why-chain-rule', mode: 'graded', text: 'Broken.' }, 401],
     ['an unknown question', 'cookie', { questionId: 'nope', mode: 'graded', text: 'Broken.' }, 422],

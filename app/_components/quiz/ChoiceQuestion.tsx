@@ -5,6 +5,7 @@ import { useState, type FormEvent } from 'react';
 import type { ChoiceQuestionView } from '@/lib/quiz/views';
 
 import { QuestionStatus } from './QuestionStatus';
+import { ReportProblem } from './ReportProblem';
 import styles from './quiz.module.css';
 import { useQuiz } from './QuizProvider';
 
@@ -61,6 +62,7 @@ export function ChoiceQuestion({ id, number, promptHtml, optionCount }: ChoiceQu
             <p>{view.reveal.summary}</p>
           </div>
         ) : null}
+        <ReportProblem questionId={id} />
       </fieldset>
     </form>
   );

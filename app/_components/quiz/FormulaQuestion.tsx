@@ -6,6 +6,7 @@ import type { FormulaQuestionView, QuestionView } from '@/lib/quiz/views';
 
 import { PracticeBlock } from './PracticeBlock';
 import { QuestionStatus } from './QuestionStatus';
+import { ReportProblem } from './ReportProblem';
 import styles from './quiz.module.css';
 import { useQuiz } from './QuizProvider';
 
@@ -116,6 +117,7 @@ export function FormulaQuestion({ id, number, promptHtml, lossHtml }: FormulaQue
           }}
         </PracticeBlock>
       ) : null}
+      <ReportProblem questionId={id} />
     </>
   );
 }

@@ -6,6 +6,7 @@ import type { NumericQuestionView, QuestionView } from '@/lib/quiz/views';
 
 import { PracticeBlock } from './PracticeBlock';
 import { QuestionStatus } from './QuestionStatus';
+import { ReportProblem } from './ReportProblem';
 import styles from './quiz.module.css';
 import { useQuiz } from './QuizProvider';
 
@@ -77,6 +78,7 @@ export function NumericQuestion({ id, number, promptHtml, lossHtml, parts }: Num
           }}
         </PracticeBlock>
       ) : null}
+      <ReportProblem questionId={id} />
     </>
   );
 }

@@ -11,10 +11,11 @@ const MAX_CHARS = 1000;
 /**
  * "Report a problem" on a question (issue 16 item 8). It sits inside the question's form, so it
  * is a group with a button rather than a nested form. The server stores the text with the
- * question, the variant and the learner's latest answer (lib/server/problem-reports.ts); the
+ * question, the variant and the learner's latest answer, graded or practice, whichever came last
+ * unless `mode` says (lib/server/problem-reports.ts); the
  * instructors of the learner's classes see it on the class's "Reported problems" page.
  */
-export function ReportProblem({ questionId, mode = 'graded' }: { questionId: string; mode?: 'graded' | 'practice' }) {
+export function ReportProblem({ questionId, mode }: { questionId: string; mode?: 'graded' | 'practice' }) {
   const textId = useId();
   const groupId = useId();
   const [open, setOpen] = useState(false);
