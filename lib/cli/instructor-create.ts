@@ -3,43 +3,13 @@
 // password is read without echo from the terminal, or as the first line of standard input when
 // piped (`echo "$PASSWORD" | npm run instructor:create -- ...`), never from the command line,
 // where it would land in shell history and the process list.
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 
 import { createInstructor } from '@/lib/server/auth/accounts';
 import { getDb } from '@/lib/server/db/client';
 import { HttpError } from '@/lib/server/http';
 
-async function readPassword(): Promise<string> {
-  if (!process.stdin.isTTY) {
-    const lines = createInterface({ input: process.stdin });
-    for await (const line of lines) return line;
-    return '';
-  }
-  process.stdout.write('Password (12+ characters, not shown): ');
-  const stdin = process.stdin;
-  stdin.setRawMode(true);
-  stdin.resume();
-  stdin.setEncoding('utf8');
-  return new Promise((resolve) => {
-    let typed = '';
-    const onData = (key: string) => {
-      for (const char of key) {
-        if (char === '\r' || char === '\n') {
-          stdin.setRawMode(false);
-          stdin.pause();
-          stdin.off('data', onData);
-          process.stdout.write('\n');
-          resolve(typed);
-          return;
-        }
-        if (char === '\u0003') process.exit(130);
-        typed = char === '\u007f' ? typed.slice(0, -1) : typed + char;
-      }
-    };
-    stdin.on('data', onData);
-  });
-}
+import { readPassword } from './read-password';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { email: { type: 'string' }, name: { type: 'string' } } });

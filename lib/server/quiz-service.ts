@@ -34,6 +34,7 @@ import { insertAnswer } from './answer-writer';
 import type { Db } from './db/client';
 import { Prisma } from './db/generated/sqlite/client';
 import { HttpError, parseOrThrow } from './http';
+import { contentWithGrants, questionWithGrant } from './instructor/attempt-grants';
 import { practiceGradings, type PracticeGradingRow } from './mastery-evidence';
 import { findQuestion, lessonQuiz as findLessonQuiz } from './quiz-content';
 import type { LearnerSession } from './session';
@@ -237,7 +238,8 @@ export async function lessonState(db: Db, session: LearnerSession, content: Less
     lessonSlug: content.slug,
     learner: { displayName: learner.displayName, cohorts: cohorts.map(({ name }) => ({ name })) },
     lastSectionId: learner.lastSectionId ?? null,
-    questions: viewsOf(content, learnerId, stored.map(storedAttempt)),
+    // Extra attempts an instructor gave this learner (issue 19; lib/server/instructor/attempt-grants.ts).
+    questions: viewsOf(await contentWithGrants(db, learnerId, content), learnerId, stored.map(storedAttempt)),
     mastery: masteryOf(content, stored, practice),
   };
 }
@@ -321,7 +323,8 @@ export async function submitAnswer(
 ): Promise<{ outcome: SubmissionOutcome; replayed: boolean }> {
   const found = findQuestion(submission.questionId);
   if (!found) throw new HttpError(422, 'unknown-question', `Unknown question "${submission.questionId}".`);
-  const { content, question } = found;
+  const { content } = found;
+  let { question } = found;
   const { canonical, parsed } = parseAnswer(question, submission.answer);
 
   // Shared with the submissions that arrive together (group reads, answer-reader.ts); this
@@ -331,6 +334,9 @@ export async function submitAnswer(
     throw new HttpError(401, 'no-session', 'No valid session: open the lesson page to start one.');
   }
   const { learnerId } = session;
+  // Extra attempts an instructor gave this learner on this question (issue 19): looked up only
+  // from the question's last regular attempt on (lib/server/instructor/attempt-grants.ts).
+  question = await questionWithGrant(db, learnerId, question, submission.attempt);
   const rows = session.responses;
   const prior = rows.filter((row) => row.questionId === question.id);
   // Practice rounds count for mastery too: one indexed read, while the answer is graded and stored.

@@ -9,7 +9,7 @@ import { nameSchema } from '../api/names';
 import type { Db } from '../db/client';
 import { HttpError, parseOrThrow } from '../http';
 import { authFor, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './auth';
-import { hashPassword, weakPasswordReason } from './password';
+import { hashPassword, verifyPassword, weakPasswordReason } from './password';
 import { clientAddress } from '../api/client-address';
 import { clearAttempts, consumeAttempt, emailKey, LOGIN_RULES, type ThrottleRule } from './throttle';
 
@@ -233,4 +233,93 @@ export async function signOut(db: Db, headers: Headers): Promise<string[]> {
   // Belt and braces: the row must be gone even if the library's cookie parsing ever changes.
   await db.instructorSession.deleteMany({ where: { id: instructor.sessionId } });
   return result.headers.getSetCookie();
+}
+
+// --- passwords (issue 19) ---
+
+export const changePasswordSchema = z
+  .object({
+    currentPassword: z.string().min(1, 'must not be empty').max(MAX_PASSWORD_LENGTH, 'is too long'),
+    newPassword: passwordSchema,
+  })
+  .strict();
+
+async function setPasswordHash(tx: Pick<Db, 'instructorAccount'>, instructorId: string, password: string) {
+  const passwordHash = await hashPassword(password);
+  const { count } = await tx.instructorAccount.updateMany({
+    where: { userId: instructorId, providerId: 'credential' },
+    data: { password: passwordHash },
+  });
+  if (count === 0) throw new HttpError(409, 'no-password', 'This account signs in without a password here.');
+}
+
+/**
+ * Changes the signed-in instructor's password after checking the current one, and signs out every
+ * other browser of theirs (their sessions are deleted); this browser stays signed in. Wrong
+ * current passwords count against the account's failed-login limit, so a borrowed session cannot
+ * be used to guess it.
+ */
+export async function changePassword(
+  db: Db,
+  headers: Headers,
+  input: unknown,
+): Promise<{ otherSessionsEnded: number }> {
+  const instructor = await currentInstructor(db, headers);
+  if (!instructor) throw new HttpError(401, 'not-signed-in', 'Sign in as an instructor to change your password.');
+  const { currentPassword, newPassword } = parseOrThrow(changePasswordSchema, input);
+  const throttle = await consumeAttempt(db, emailKey(instructor.email), LOGIN_RULES.email);
+  if (!throttle.allowed) {
+    const minutes = Math.ceil(throttle.retryAfterSeconds / 60);
+    throw new HttpError(
+      429,
+      'too-many-attempts',
+      `Too many wrong passwords. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    );
+  }
+  const account = await db.instructorAccount.findFirst({
+    where: { userId: instructor.id, providerId: 'credential' },
+    select: { password: true },
+  });
+  if (!account?.password || !(await verifyPassword({ hash: account.password, password: currentPassword }))) {
+    throw new HttpError(400, 'wrong-password', 'Your current password is not right.', [
+      'currentPassword: is not right',
+    ]);
+  }
+  await clearAttempts(db, emailKey(instructor.email));
+  if (newPassword === currentPassword) {
+    throw new HttpError(400, 'same-password', 'Choose a new password that differs from the current one.', [
+      'newPassword: is the same as the current password',
+    ]);
+  }
+  await assertStrongPassword(newPassword, [instructor.name, instructor.email]);
+  return db.$transaction(async (tx) => {
+    await setPasswordHash(tx, instructor.id, newPassword);
+    const ended = await tx.instructorSession.deleteMany({
+      where: { userId: instructor.id, id: { not: instructor.sessionId } },
+    });
+    return { otherSessionsEnded: ended.count };
+  });
+}
+
+/**
+ * Sets a new password for the instructor with this email (the `npm run instructor:password`
+ * command, for a forgotten password): every session of theirs ends and the failed-login counter
+ * for the account is cleared.
+ */
+export async function resetPassword(
+  db: Db,
+  email: unknown,
+  password: unknown,
+): Promise<{ name: string; sessionsEnded: number }> {
+  const address = parseOrThrow(emailSchema, email, ['email']);
+  const newPassword = parseOrThrow(passwordSchema, password, ['password']);
+  const instructor = await db.instructor.findUnique({ where: { email: address }, select: { id: true, name: true } });
+  if (!instructor) throw new HttpError(404, 'unknown-instructor', `No instructor account uses ${address}.`);
+  await assertStrongPassword(newPassword, [instructor.name, address]);
+  const sessionsEnded = await db.$transaction(async (tx) => {
+    await setPasswordHash(tx, instructor.id, newPassword);
+    return (await tx.instructorSession.deleteMany({ where: { userId: instructor.id } })).count;
+  });
+  await clearAttempts(db, emailKey(address));
+  return { name: instructor.name, sessionsEnded };
 }

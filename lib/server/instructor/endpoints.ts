@@ -4,7 +4,7 @@ import type { Db } from '../db/client';
 import { classProblemReports } from '../problem-reports';
 import { questionAnalysis } from './analysis';
 import { createClass, listMyClasses, rotateJoinCode } from './classes';
-import { overviewCsv, responsesCsv, xapiExport } from './exports';
+import { gradebookCsv, overviewCsv, responsesCsv, xapiExport } from './exports';
 import { classOverview } from './overview';
 import { learnerTimeline } from './timeline';
 
@@ -70,6 +70,11 @@ export const instructorEndpoints: readonly InstructorEndpoint[] = [
     source: 'app/api/instructor/classes/[cohortId]/responses.csv/route.ts',
     scope: 'class',
     call: (db, headers, { cohortId }) => responsesCsv(db, headers, cohortId),
+  },
+  {
+    source: 'app/api/instructor/classes/[cohortId]/gradebook.csv/route.ts',
+    scope: 'class',
+    call: (db, headers, { cohortId }) => gradebookCsv(db, headers, cohortId),
   },
   {
     source: 'app/api/instructor/classes/[cohortId]/xapi.json/route.ts',

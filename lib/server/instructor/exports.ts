@@ -2,15 +2,21 @@ import 'server-only';
 
 import { csvReadableStream } from '@/lib/export/csv';
 import { classOverviewCsvColumns, responseCsvColumns, type ResponseExportRow } from '@/lib/export/columns';
+import { gradebookCsvColumns, type GradebookRow } from '@/lib/export/gradebook';
 import { xapiJsonArrayChunks, type LearningEvent } from '@/lib/export/xapi';
+import type { ClassOverviewRow } from '@/lib/analytics/class-overview';
+import { LESSON_SLUGS } from '@/lib/content/catalog';
 import { choiceVariant } from '@/lib/quiz/variants';
 
 import { serverEnv } from '@/lib/env';
 
+import { lessonSectionIds } from '../api/lesson-targets';
+import { displayName } from '../api/names';
 import type { Db } from '../db/client';
 import { findQuestion } from '../quiz-content';
 import { requireOwnedCohort } from './access';
-import { allOverviewRows } from './overview';
+import { recordAudit } from './audit';
+import { allOverviewRows, courseQuestions } from './overview';
 import { answerRow, progressEventRow, sectionTitles } from './timeline';
 
 /**
@@ -20,6 +26,11 @@ import { answerRow, progressEventRow, sectionTitles } from './timeline';
  */
 
 const BATCH = 1000;
+
+/** Every download is in the class's audit log (issue 19): who took which file, when. */
+function recordDownload(db: Db, cohortId: string, instructor: { id: string; name: string }, file: string) {
+  return recordAudit(db, cohortId, { id: instructor.id, name: instructor.name }, 'data-downloaded', { file });
+}
 
 export interface Download {
   filename: string;
@@ -42,7 +53,8 @@ function stamp(now: Date): string {
 }
 
 export async function overviewCsv(db: Db, headers: Headers, cohortId: unknown, now = new Date()): Promise<Download> {
-  const { cohort } = await requireOwnedCohort(db, headers, cohortId);
+  const { cohort, instructor } = await requireOwnedCohort(db, headers, cohortId);
+  await recordDownload(db, cohort.id, instructor, 'overview.csv');
   return {
     filename: `${safeFilePart(cohort.name)}-overview-${stamp(now)}.csv`,
     contentType: 'text/csv; charset=utf-8',
@@ -105,7 +117,8 @@ async function* responseExportRows(db: Db, cohortId: string): AsyncGenerator<Res
 }
 
 export async function responsesCsv(db: Db, headers: Headers, cohortId: unknown, now = new Date()): Promise<Download> {
-  const { cohort } = await requireOwnedCohort(db, headers, cohortId);
+  const { cohort, instructor } = await requireOwnedCohort(db, headers, cohortId);
+  await recordDownload(db, cohort.id, instructor, 'responses.csv');
   return {
     filename: `${safeFilePart(cohort.name)}-responses-${stamp(now)}.csv`,
     contentType: 'text/csv; charset=utf-8',
@@ -174,7 +187,8 @@ export async function xapiExport(
   origin: string,
   now = new Date(),
 ): Promise<Download> {
-  const { cohort } = await requireOwnedCohort(db, headers, cohortId);
+  const { cohort, instructor } = await requireOwnedCohort(db, headers, cohortId);
+  await recordDownload(db, cohort.id, instructor, 'xapi.json');
   const base = serverEnv().AUTODIDACT_BASE_URL ?? origin;
   const chunks = xapiJsonArrayChunks(learningEvents(db, cohort.id), {
     activityBaseIri: `${base}/xapi`,
@@ -207,6 +221,64 @@ export async function xapiExport(
         await source.return(undefined);
       },
     }),
+  };
+}
+
+/** The class's gradebook rows: the overview's score per learner plus answered questions and join date. */
+async function* gradebookRows(db: Db, cohortId: string, now: Date): AsyncGenerator<GradebookRow> {
+  const questionIds = courseQuestions().ids;
+  const sectionsTotal = (
+    await Promise.all(LESSON_SLUGS.map(async (slug) => (await lessonSectionIds(slug)).size))
+  ).reduce((sum, count) => sum + count, 0);
+  let page: ClassOverviewRow[] = [];
+  const flush = async function* (rows: ClassOverviewRow[]): AsyncGenerator<GradebookRow> {
+    if (rows.length === 0) return;
+    const ids = rows.map((row) => row.learnerId);
+    const [answered, joined] = await Promise.all([
+      db.response.groupBy({
+        by: ['learnerId', 'questionId'],
+        where: { learnerId: { in: ids }, questionId: { in: questionIds } },
+      }),
+      db.enrollment.findMany({
+        where: { cohortId, learnerId: { in: ids } },
+        select: { learnerId: true, joinedAt: true },
+      }),
+    ]);
+    const answeredBy = new Map<string, number>();
+    for (const row of answered) answeredBy.set(row.learnerId, (answeredBy.get(row.learnerId) ?? 0) + 1);
+    const joinedBy = new Map(joined.map((row) => [row.learnerId, row.joinedAt]));
+    for (const row of rows) {
+      yield {
+        learnerId: row.learnerId,
+        name: displayName(row.displayName),
+        joinedAt: joinedBy.get(row.learnerId) ?? now,
+        score: row.quizScore,
+        questionsAnswered: answeredBy.get(row.learnerId) ?? 0,
+        questionsTotal: questionIds.length,
+        sectionsRead: row.sectionsRead,
+        sectionsTotal,
+        lastActiveAt: row.lastActiveAt,
+      };
+    }
+  };
+  for await (const row of allOverviewRows(db, cohortId, now)) {
+    page.push(row);
+    if (page.length >= 500) {
+      yield* flush(page);
+      page = [];
+    }
+  }
+  yield* flush(page);
+}
+
+/** One row per learner: score and completion (issue 19). */
+export async function gradebookCsv(db: Db, headers: Headers, cohortId: unknown, now = new Date()): Promise<Download> {
+  const { cohort, instructor } = await requireOwnedCohort(db, headers, cohortId);
+  await recordDownload(db, cohort.id, instructor, 'gradebook.csv');
+  return {
+    filename: `${safeFilePart(cohort.name)}-gradebook-${stamp(now)}.csv`,
+    contentType: 'text/csv; charset=utf-8',
+    body: csvReadableStream(gradebookRows(db, cohort.id, now), gradebookCsvColumns, { bom: true }),
   };
 }
 

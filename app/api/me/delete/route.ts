@@ -1,0 +1,9 @@
+import { postDeleteMyDataHandler } from '@/lib/server/api/my-data';
+import { getDb } from '@/lib/server/db/client';
+import { handle } from '@/lib/server/http';
+
+export const dynamic = 'force-dynamic';
+
+export function POST(request: Request) {
+  return handle(async () => postDeleteMyDataHandler(request, await getDb()));
+}
