@@ -14,6 +14,9 @@ export async function register() {
   const { installPeerAddressHeader } = await import('@/lib/server/api/client-address');
   installPeerAddressHeader();
   const { log } = await import('@/lib/server/log');
+  // One server per SQLite file, migrated and no newer than this code; else exit with a plain line.
+  const { claimSqliteDatabase } = await import('@/lib/server/db/claim');
+  claimSqliteDatabase();
   const { syncCourseContent } = await import('@/lib/server/content-sync');
   const { lessons, questions } = await syncCourseContent();
   log.info({ lessons, questions }, 'course content loaded');
