@@ -104,6 +104,16 @@ describe('the numbers the chain-rule lesson quotes', () => {
     expect(lesson).toContain(`drops from $${quoted(run.value, 4)}$ to $${quoted(after.value, 4)}$`);
   });
 
+  it('gives the gradient-step widget its overshooting setup: target 0.8, best w about 0.69, eta 4.5', () => {
+    // OVERSHOOT_SETUP (x = 2, b = 0): a = sigmoid(2w) = 0.8 at w = ln(0.8 / 0.2) / 2, where the
+    // cross-entropy's curvature a(1 - a)x^2 = 0.64 makes every eta above 2 / 0.64 overshoot.
+    const best = Math.log(0.8 / 0.2) / 2;
+    expect(bce.run({ x: 2, w: best, b: 0, y: 0.8 }).gradients.w).toBeCloseTo(0, 12);
+    expect(lesson).toContain(`target of $0.8$: now the best $w$ is finite, about $${quoted(best, 2)}$`);
+    expect(lesson).toContain('with $\\eta = 4.5$ every step jumps over it');
+    expect(4.5).toBeGreaterThan(2 / (0.8 * 0.2 * 2 ** 2));
+  });
+
   it('gives the reused-node example: two paths of u each', () => {
     expect(evaluate('f = u*u', { u: 3 }).gradients.u).toBe(6);
     expect(lesson).toContain('At $u = 3$ that is $3 + 3 = 6$');

@@ -238,9 +238,9 @@ export function GraphPlaygroundClient({ id, initial }: GraphPlaygroundClientProp
       id={id}
       caption={
         <>
-          Write one statement per line: <code>name = expression</code> with + − * / ^, sigmoid, tanh, exp, log, relu,
-          sqerr(a, y), bce(a, y) and more. Every name that is never assigned is a variable with a slider. Edges show
-          local derivatives.
+          Write one statement per line: <code>name = expression</code> with + − * / ^, sigmoid, tanh, exp, log (the
+          natural logarithm), relu, sqerr(a, y), bce(a, y) and more. Every name that is never assigned is a variable
+          with a slider. Edges show local derivatives.
         </>
       }
       onReset={reset}
