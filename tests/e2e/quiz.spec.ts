@@ -5,6 +5,8 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import ts from 'typescript';
 
+import { formatNumber } from '../../lib/quiz/format';
+
 import { scrollToKnowledgeCheck } from './knowledge-check';
 
 const LESSON = '/lessons/chain-rule-computational-graphs';
@@ -54,7 +56,9 @@ async function givens(question: Locator): Promise<Record<string, number>> {
   const values: Record<string, number> = {};
   for (const item of await question.locator('dl > div').all()) {
     const name = (await item.locator('dt').innerText()).trim();
-    values[name === 'η' ? 'eta' : name] = Number((await item.locator('dd').innerText()).replace('−', '-'));
+    values[name === 'η' ? 'eta' : name.replace(/^label /, '')] = Number(
+      (await item.locator('dd').innerText()).replace('−', '-'),
+    );
   }
   return values;
 }
@@ -141,13 +145,15 @@ test('a learner answers the knowledge check, sees feedback, reloads and finds th
   const factors = practice.locator('[data-question="chain-factors"]');
   const f = await givens(factors);
   const af = sigmoid(f.w! * f.x! + f.b!);
-  const dLda = -f.y! / af + (1 - f.y!) / (1 - af);
+  // This question uses squared error, L = (a − y)², so ∂L/∂a = 2(a − y).
+  const dLda = 2 * (af - f.y!);
   await factors.getByRole('textbox', { name: /∂\s*L\s*\/\s*∂\s*a/ }).fill(dLda.toFixed(4));
   await factors.getByRole('textbox', { name: /∂\s*a\s*\/\s*∂\s*z/ }).fill(af.toFixed(4));
   await factors.getByRole('textbox', { name: /∂\s*z\s*\/\s*∂\s*w/ }).fill(String(f.x));
   await factors.getByRole('button', { name: 'Check answer' }).click();
   await expect(factors.getByRole('status')).toContainText('2 of 3 parts correct.');
-  await expect(factors).toContainText('The slope of the sigmoid is σ(z)(1 − σ(z))');
+  // The hint quotes the learner's own a.
+  await expect(factors).toContainText(`σ′(z) = a(1 − a); with your numbers a = ${formatNumber(af)}`);
 
   const results = await new AxeBuilder({ page }).include('[data-quiz]').analyze();
   expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual(
