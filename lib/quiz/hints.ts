@@ -1,4 +1,5 @@
 import { formatNumber as f } from './format';
+import { isNetworkTarget, networkHint } from './network-targets';
 import type { FormulaWrt, Loss, MisconceptionId, NumericTarget } from './schema';
 
 /**
@@ -62,6 +63,7 @@ const LOSS_OTHER: Record<Loss, Loss> = { bce: 'squared-error', 'squared-error': 
 /** The hint for a recognised mistake, in the learner's numbers. */
 export function misconceptionHint(id: MisconceptionId, context: HintContext): string {
   const { target, values } = context;
+  if (typeof target === 'string' && isNetworkTarget(target)) return networkHint(id, target, values, context.answer);
   const loss = context.loss ?? 'bce';
   const formula = typeof target === 'object';
   const wrt = wrtOf(target);
@@ -113,6 +115,7 @@ export function misconceptionHint(id: MisconceptionId, context: HintContext): st
 /** When the answer matches no modelled mistake: the next step to check, in the learner's numbers. */
 export function nextStepHint(context: HintContext): string {
   const { target, values } = context;
+  if (typeof target === 'string' && isNetworkTarget(target)) return networkHint(null, target, values, context.answer);
   const loss = context.loss ?? 'bce';
   const forward = `z = w·x + b = ${f(v(values, 'z'))}, a = σ(z) = ${f(v(values, 'a'))}`;
   const lossLine = `${LOSS_FORMULAS[loss].name}, ${LOSS_FORMULAS[loss].formula}`;

@@ -59,6 +59,18 @@ export const numericTargetSchema = z.enum([
   'neuron-step-w',
   /** dL/dp on the graph p = w*x, z = p + b, L = p*z, where p is used twice. */
   'reused-dL-dp',
+  // A small network (lib/quiz/network-targets.ts): x feeds two tanh units, sigmoid output, cross-entropy.
+  /** dL/ds: the blame at the output's sum. */
+  'network-dL-ds',
+  /** dh1/dz1: the first hidden unit's tanh slope. */
+  'network-dh1-dz1',
+  /** dL/dw: a first-layer weight's path through one hidden unit. */
+  'network-dL-dw',
+  /** The products along x's two paths, through h1 and through h2. */
+  'network-path-x-h1',
+  'network-path-x-h2',
+  /** dL/dx: the two paths added. */
+  'network-dL-dx',
 ]);
 export type NumericTarget = z.infer<typeof numericTargetSchema>;
 

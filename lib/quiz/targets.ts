@@ -1,5 +1,6 @@
 import { compile, LESSON_NEURON, type CompiledProgram, type ProgramResult, type Trace } from '@/lib/autodiff';
 
+import { isNetworkTarget, solveNetworkTarget } from './network-targets';
 import type { Loss, MisconceptionId, NumericTarget } from './schema';
 
 /**
@@ -35,7 +36,7 @@ export interface TargetSolution {
 /** p is used twice: directly by L and through z. The lesson's "paths add" section, on the neuron's letters. */
 export const REUSED_NODE_PROGRAM = 'p = w*x\nz = p + b\nL = p*z';
 
-type GraphName = 'neuron' | 'reused';
+type GraphName = 'neuron' | 'reused' | 'network';
 
 /** The lesson neuron with each loss; the reused-node graph ends in L = p*z and has none. */
 const neuronPrograms: Record<Loss, CompiledProgram> = {
@@ -58,6 +59,12 @@ export const TARGET_GRAPH: Record<NumericTarget, GraphName> = {
   'neuron-dL-dw': 'neuron',
   'neuron-step-w': 'neuron',
   'reused-dL-dp': 'reused',
+  'network-dL-ds': 'network',
+  'network-dh1-dz1': 'network',
+  'network-dL-dw': 'network',
+  'network-path-x-h1': 'network',
+  'network-path-x-h2': 'network',
+  'network-dL-dx': 'network',
 };
 
 /** Which givens a learner needs for a target, in display order. */
@@ -108,6 +115,8 @@ function required(record: Record<string, number>, name: string): number {
 
 /** The expected answer and the misconception values for one target at one variant (neuron targets: with `loss`). */
 export function solveTarget(target: NumericTarget, variant: GraphVariant, loss: Loss = 'bce'): TargetSolution {
+  // The network's targets have their own program and solver (givens x, w, b, y as here).
+  if (isNetworkTarget(target)) return solveNetworkTarget(target, variant);
   const result = run(TARGET_GRAPH[target], variant, loss);
   // What a learner who used the other loss would get: the same target on the other program.
   const otherLoss = () => run('neuron', variant, OTHER_LOSS[loss]);

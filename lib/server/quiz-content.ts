@@ -4,11 +4,13 @@ import {
   graphPracticeSolutions,
   knowledgeCheckKeys,
   misconceptionFeedback,
+  networkPracticeSolutions,
 } from '@/content/lessons/chain-rule-computational-graphs/answers.server';
 import {
   formulaPractice,
   graphPractice,
   knowledgeCheck,
+  networkPractice,
 } from '@/content/lessons/chain-rule-computational-graphs/questions';
 import type { PublicQuestion } from '@/lib/quiz/schema';
 import { TARGET_GRAPH } from '@/lib/quiz/targets';
@@ -18,9 +20,11 @@ import type { LessonQuizContent } from '@/lib/quiz/views';
 const quizzes: readonly LessonQuizContent[] = [
   {
     slug: 'chain-rule-computational-graphs',
-    questions: [...knowledgeCheck, ...graphPractice, ...formulaPractice],
+    questions: [...knowledgeCheck, ...graphPractice, ...formulaPractice, ...networkPractice],
     choiceKeys: new Map(knowledgeCheckKeys.map((key) => [key.questionId, key])),
-    solutions: new Map(graphPracticeSolutions.map((solution) => [solution.questionId, solution])),
+    solutions: new Map(
+      [...graphPracticeSolutions, ...networkPracticeSolutions].map((solution) => [solution.questionId, solution]),
+    ),
     misconceptionFeedback,
   },
 ];

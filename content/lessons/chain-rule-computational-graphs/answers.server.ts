@@ -151,3 +151,17 @@ export const misconceptionFeedback: Readonly<Record<MisconceptionId, string>> = 
   'missing-loss-slope': 'The loss’s own slope ∂L/∂a is missing from the chain.',
   'wrong-path': 'That is the product along another input’s path: follow the path from the parameter asked about.',
 };
+
+/** Worked solutions for the network questions (values from lib/quiz/network-targets.ts: z1, h1, z2, h2, s, p, ds, dw, dx, slope1, slope2, pathH1, pathH2). */
+export const networkPracticeSolutions: readonly NumericSolution[] = [
+  {
+    questionId: 'network-first-layer',
+    explain: (v, f) =>
+      `Forward: z₁ = w·x + b = ${f(v.z1!)}, h₁ = ${f(v.h1!)}; h₂ = tanh(−0.5·x + 0.25) = ${f(v.h2!)}; s = 1.5·h₁ − h₂ = ${f(v.s!)}, p = σ(s) = ${f(v.p!)}. With cross-entropy after a sigmoid, ∂L/∂s = p − y = ${f(v.ds!)}. The tanh's slope is ∂h₁/∂z₁ = 1 − h₁² = ${f(v.slope1!)}. The one path w → z₁ → h₁ → s → L multiplies x · (1 − h₁²) · 1.5 · (p − y) = ${f(v.dw!)}.`,
+  },
+  {
+    questionId: 'network-two-paths',
+    explain: (v, f) =>
+      `Forward: h₁ = ${f(v.h1!)}, h₂ = ${f(v.h2!)}, p = ${f(v.p!)}, so ∂L/∂s = p − y = ${f(v.ds!)}. Through h₁: w · (1 − h₁²) · 1.5 · (p − y) = ${f(v.pathH1!)}. Through h₂: (−0.5) · (1 − h₂²) · (−1) · (p − y) = ${f(v.pathH2!)}. The paths add: ∂L/∂x = ${f(v.dx!)}.`,
+  },
+];

@@ -152,3 +152,39 @@ export const formulaPractice: readonly PublicFormulaQuestion[] = [
     policy: { maxAttempts: 3, newVariantOnWrong: false, reveal: 'after-last-attempt' },
   },
 ].map((question) => publicFormulaQuestionSchema.parse(question));
+
+/**
+ * "Blame in a network" (issue 17): a small network, the widget's in miniature. The input x feeds
+ * two tanh hidden units, h1 = tanh(w·x + b) with the learner's seeded w and b, and
+ * h2 = tanh(−0.5·x + 0.25); the output is p = σ(1.5·h1 − h2) with cross-entropy. Expected answers
+ * come from lib/autodiff (lib/quiz/network-targets.ts); each part earns its own credit.
+ */
+const NETWORK_SETUP =
+  'A small network: the input $x$ feeds two hidden units, $h_1 = \\tanh(z_1)$ with $z_1 = w x + b$, and $h_2 = \\tanh(-0.5\\,x + 0.25)$. The output is $p = \\sigma(s)$ with $s = 1.5\\,h_1 - h_2$, and the loss is the cross-entropy $L = -[\\,y \\log p + (1 - y)\\log(1 - p)\\,]$.';
+
+export const networkPractice: readonly PublicNumericQuestion[] = [
+  {
+    id: 'network-first-layer',
+    kind: 'multi-part',
+    skill: 'chain-product',
+    prompt: `${NETWORK_SETUP} The first-layer weight $w$ reaches $L$ along one path, through $h_1$. For the numbers below, work out two of its factors and then $\\partial L / \\partial w$. Each part earns its own credit.`,
+    parts: [
+      { id: 'dLds', label: '$\\partial L / \\partial s$', target: 'network-dL-ds', skill: 'local-derivative' },
+      { id: 'dh1dz1', label: '$\\partial h_1 / \\partial z_1$', target: 'network-dh1-dz1', skill: 'local-derivative' },
+      { id: 'dLdw', label: '$\\partial L / \\partial w$', target: 'network-dL-dw' },
+    ],
+    policy: { maxAttempts: 3, newVariantOnWrong: false, reveal: 'after-last-attempt' },
+  },
+  {
+    id: 'network-two-paths',
+    kind: 'multi-part',
+    skill: 'sum-over-paths',
+    prompt: `${NETWORK_SETUP} The input $x$ reaches $L$ along two paths, one through each hidden unit. For the numbers below, give the product along each path, then $\\partial L / \\partial x$. Each part earns its own credit.`,
+    parts: [
+      { id: 'viaH1', label: 'path through $h_1$', target: 'network-path-x-h1', skill: 'chain-product' },
+      { id: 'viaH2', label: 'path through $h_2$', target: 'network-path-x-h2', skill: 'chain-product' },
+      { id: 'dLdx', label: '$\\partial L / \\partial x$', target: 'network-dL-dx' },
+    ],
+    policy: { maxAttempts: 3, newVariantOnWrong: false, reveal: 'after-last-attempt' },
+  },
+].map((question) => publicNumericQuestionSchema.parse(question));

@@ -43,6 +43,12 @@ const TARGET_TAGS: Record<NumericTarget, MisconceptionId[]> = {
   'neuron-dL-dw': ['sigmoid-for-derivative', 'sign-dL-da', 'missing-x'],
   'neuron-step-w': ['step-uphill', 'no-learning-rate'],
   'reused-dL-dp': ['paths-multiplied', 'one-path-only'],
+  'network-dL-ds': ['sign-dL-da', 'dL-dz-for-dL-da'],
+  'network-dh1-dz1': ['sigmoid-for-derivative'],
+  'network-dL-dw': ['missing-x', 'sigmoid-for-derivative', 'sign-dL-da'],
+  'network-path-x-h1': ['sign-dL-da'],
+  'network-path-x-h2': ['sign-dL-da'],
+  'network-dL-dx': ['paths-multiplied', 'one-path-only'],
 };
 
 const DIFFICULTY: Record<string, number> = {
@@ -54,6 +60,8 @@ const DIFFICULTY: Record<string, number> = {
   'gradient-dl-dw': 0.7,
   'gradient-step': 0.1,
   'reused-node': 0.9,
+  'network-first-layer': 1.1,
+  'network-two-paths': 1.3,
 };
 
 /**
@@ -67,6 +75,7 @@ const DEMO_WIDGETS: readonly { kind: KnownWidgetKind; control: string }[] = [
   { kind: 'blame-paths', control: 'node' },
   { kind: 'graph-playground', control: 'editor' },
   { kind: 'gradient-step', control: 'play' },
+  { kind: 'network', control: 'play' },
 ];
 
 const SIGN_CHOICES = ['negative', 'zero', 'positive'] as const;
