@@ -8,8 +8,8 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-import { DatabaseInUseError, serverUsing } from '../server/db/preflight.mjs';
-import { migrate } from './migrate.mjs';
+import { DatabaseInUseError, migrationStatus, MigrationsNewerError, serverUsing } from '../server/db/preflight.mjs';
+import { migrate, SQLITE_MIGRATIONS_DIR } from './migrate.mjs';
 import { checkDataFolderWritable, checkPortFree, exitOnPreflight, parseDatabaseUrl } from './preflight.mjs';
 import { DEFAULT_DATABASE_URL, newestMtime, nextBin, root, run, runOrExit } from './shared.mjs';
 
@@ -24,6 +24,8 @@ try {
     const holder = serverUsing(target.file);
     if (holder) throw new DatabaseInUseError(target.file, holder);
     checkDataFolderWritable(target.file);
+    const { unknown } = migrationStatus(target.file, SQLITE_MIGRATIONS_DIR);
+    if (unknown.length > 0) throw new MigrationsNewerError(target.file, unknown);
   }
   await checkPortFree(port, hostname);
 } catch (error) {

@@ -64,7 +64,11 @@ export async function handle(run: () => Promise<Response>): Promise<Response> {
     const unavailable = databaseUnavailable(error);
     if (unavailable) {
       const detail = error instanceof Error ? error.message.trim().split('\n').at(-1) : String(error);
-      log.warn({ code: unavailable.code, detail }, 'database unavailable: answered 503');
+      // A full disk needs an operator now; a busy or restarting database usually heals by itself.
+      log[unavailable.code === 'database-full' ? 'error' : 'warn'](
+        { code: unavailable.code, detail },
+        'database unavailable: answered 503',
+      );
       countDatabaseError(unavailable.code);
       const body: ErrorBody = { error: { code: unavailable.code, message: unavailable.message } };
       return json(body, { status: 503, headers: { 'Retry-After': String(unavailable.retryAfterSeconds) } });

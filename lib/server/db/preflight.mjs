@@ -1,6 +1,8 @@
 // Checks before anything touches a SQLite database (docs/decisions/018): one Autodidact server
 // per file, and migrations no newer than the code. Plain ESM JavaScript: the server
-// (instrumentation.ts) and the scripts in lib/cli (run by `node` alone) share it.
+// (instrumentation.ts) and the scripts in lib/cli (run by `node` alone) share it. The
+// `turbopackIgnore` comments keep Next's file tracing from treating these run-time paths as
+// build inputs (it would otherwise copy the whole project into the server output).
 //
 // The server writes `<database>-server.json` ({ pid, port, started }) when it starts and removes
 // it when it exits. A file left by a crash (kill -9, power cut) names a process that is gone, or
@@ -32,7 +34,7 @@ export function serverLockFile(databaseFile) {
 /** Linux: the process's start time in clock ticks since boot (field 22 of /proc/<pid>/stat), or null. */
 function processStartTime(pid) {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(/* turbopackIgnore: true */ `/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
   } catch {
     return null;
@@ -55,7 +57,7 @@ function alive(pid) {
 export function serverUsing(databaseFile) {
   let holder;
   try {
-    holder = JSON.parse(readFileSync(serverLockFile(databaseFile), 'utf8'));
+    holder = JSON.parse(readFileSync(/* turbopackIgnore: true */ serverLockFile(databaseFile), 'utf8'));
   } catch {
     return null;
   }
@@ -84,10 +86,10 @@ export function claimDatabase(databaseFile, port) {
   if (holder) throw new DatabaseInUseError(databaseFile, holder);
   const record = JSON.stringify({ pid: process.pid, port: port ?? null, started: processStartTime(process.pid) });
   // A stale file is replaced; two servers starting in the same instant race on the exclusive create.
-  rmSync(lockFile, { force: true });
+  rmSync(/* turbopackIgnore: true */ lockFile, { force: true });
   let fd;
   try {
-    fd = openSync(lockFile, 'wx', 0o600);
+    fd = openSync(/* turbopackIgnore: true */ lockFile, 'wx', 0o600);
   } catch (error) {
     if (error.code === 'EEXIST') {
       const winner = serverUsing(databaseFile);
@@ -99,7 +101,8 @@ export function claimDatabase(databaseFile, port) {
   closeSync(fd);
   const release = () => {
     try {
-      if (JSON.parse(readFileSync(lockFile, 'utf8')).pid === process.pid) rmSync(lockFile, { force: true });
+      if (JSON.parse(readFileSync(/* turbopackIgnore: true */ lockFile, 'utf8')).pid === process.pid)
+        rmSync(/* turbopackIgnore: true */ lockFile, { force: true });
     } catch {
       // Already gone.
     }
@@ -112,7 +115,8 @@ export function claimDatabase(databaseFile, port) {
 export function restrictDatabaseFile(databaseFile) {
   for (const file of [databaseFile, `${databaseFile}-wal`, `${databaseFile}-shm`]) {
     try {
-      if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+      if ((statSync(/* turbopackIgnore: true */ file).mode & 0o077) !== 0)
+        chmodSync(/* turbopackIgnore: true */ file, 0o600);
     } catch {
       // Not there (yet): SQLite creates -wal and -shm with the database file's own mode.
     }
@@ -121,8 +125,12 @@ export function restrictDatabaseFile(databaseFile) {
 
 /** Migration folder names in `migrationsDir` (each holds a migration.sql), oldest first. */
 export function knownMigrations(migrationsDir) {
-  return readdirSync(migrationsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(path.join(migrationsDir, entry.name, 'migration.sql')))
+  return readdirSync(/* turbopackIgnore: true */ migrationsDir, { withFileTypes: true })
+    .filter(
+      (entry) =>
+        entry.isDirectory() &&
+        existsSync(/* turbopackIgnore: true */ path.join(migrationsDir, entry.name, 'migration.sql')),
+    )
     .map((entry) => entry.name)
     .sort();
 }
@@ -135,8 +143,12 @@ export function knownMigrations(migrationsDir) {
  */
 export function migrationStatus(databaseFile, migrationsDir) {
   const known = knownMigrations(migrationsDir);
-  if (!existsSync(databaseFile)) return { exists: false, pending: known, unknown: [] };
-  const connection = new Database(databaseFile, { readonly: true, fileMustExist: true, timeout: 5_000 });
+  if (!existsSync(/* turbopackIgnore: true */ databaseFile)) return { exists: false, pending: known, unknown: [] };
+  const connection = new Database(/* turbopackIgnore: true */ databaseFile, {
+    readonly: true,
+    fileMustExist: true,
+    timeout: 5_000,
+  });
   try {
     const table = connection
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'")

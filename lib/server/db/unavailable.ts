@@ -14,7 +14,7 @@ import 'server-only';
  */
 
 export interface Unavailable {
-  code: 'database-busy' | 'database-unavailable';
+  code: 'database-busy' | 'database-unavailable' | 'database-full';
   message: string;
   retryAfterSeconds: number;
 }
@@ -29,6 +29,25 @@ const NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 
 const MESSAGES =
   /SQLITE_BUSY|database is locked|Connection terminated|terminating connection|the database system is (starting up|shutting down|in recovery)|Can't reach database server|Timed out fetching a new connection|connection pool/i;
 const BUSY = /SQLITE_BUSY|database is locked|SocketTimeout|P1008/i;
+/**
+ * The disk (or a quota) is full: SQLite's SQLITE_FULL ("database or disk is full"), a write or
+ * fsync failing with ENOSPC / EDQUOT / EFBIG, PostgreSQL's disk_full (53100). SQLite rolls the
+ * statement back, so nothing half-written stays, and earlier commits are untouched (issue 19).
+ */
+const FULL_CODES = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT', 'EFBIG', '53100']);
+const FULL_MESSAGES = /database or disk is full|No space left on device|disk quota exceeded|File too large/i;
+
+function isFull(link: Record<string, unknown>): boolean {
+  for (const key of ['code', 'originalCode']) {
+    const value = link[key];
+    if (typeof value === 'string' && (FULL_CODES.has(value) || value.startsWith('SQLITE_FULL'))) return true;
+  }
+  for (const key of ['message', 'originalMessage']) {
+    const value = link[key];
+    if (typeof value === 'string' && FULL_MESSAGES.test(value)) return true;
+  }
+  return false;
+}
 
 function* chain(error: unknown): Generator<Record<string, unknown>> {
   const seen = new Set<unknown>();
@@ -46,6 +65,14 @@ export function databaseUnavailable(error: unknown): Unavailable | null {
   let matched = false;
   let busy = false;
   for (const link of chain(error)) {
+    if (isFull(link)) {
+      return {
+        code: 'database-full',
+        message:
+          'The server has run out of disk space, so this was not saved. Your earlier work is safe. Please try again later; sending the same request again is safe.',
+        retryAfterSeconds: 60,
+      };
+    }
     const code = typeof link.code === 'string' ? link.code : undefined;
     const kind = typeof link.kind === 'string' ? link.kind : undefined;
     const originalCode = typeof link.originalCode === 'string' ? link.originalCode : undefined;
