@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react';
 
-import { forwardWidgetEvents, reportProgress } from './progress-client';
+import { forwardWidgetEvents, isWidgetKey, reportProgress, trackWidgetState, widgetQueryOf } from './progress-client';
 import styles from './progress.module.css';
 import { loadLessonState } from './session-client';
 
@@ -11,18 +11,51 @@ const DWELL_MS = 1500;
 
 let mounted = false;
 
+interface ResumeOffer {
+  /** The section to go back to, or null when only the widget settings come back. */
+  title: string | null;
+  href: string;
+  widgets: boolean;
+}
+
+/** The saved widget settings (GET /api/progress), asked for only by a learner who has been here. */
+async function savedWidgetState(lessonSlug: string): Promise<string> {
+  try {
+    const response = await fetch(`/api/progress?lessonSlug=${encodeURIComponent(lessonSlug)}`, {
+      cache: 'no-store',
+      credentials: 'same-origin',
+    });
+    if (!response.ok) return '';
+    const body = (await response.json()) as { widgetState?: unknown };
+    return typeof body.widgetState === 'string' ? body.widgetState : '';
+  } catch {
+    return '';
+  }
+}
+
+/** This page's address with the saved widget settings in place of the current ones. */
+function hrefWith(widgets: string, hash: string): string {
+  const params = new URLSearchParams(window.location.search);
+  for (const key of [...params.keys()]) if (isWidgetKey(key)) params.delete(key);
+  for (const [key, value] of new URLSearchParams(widgets)) params.append(key, value);
+  const query = params.toString();
+  return `${window.location.pathname}${query ? `?${query}` : ''}${hash}`;
+}
+
 /**
  * Reports which lesson section the learner is reading (the h2 with an id nearest the top of
- * the viewport, after a short dwell), forwards widget events, and offers to jump back to the
- * section where the learner left off. Mount it once per lesson page; extra mounts do nothing.
+ * the viewport, after a short dwell), forwards widget events and the widgets' settings, and
+ * offers to go back to where the learner left off: the section, with the widgets set as they
+ * were (docs/decisions/014). Mount it once per lesson page; extra mounts do nothing.
  */
 export function SectionViewTracker({ lessonSlug }: { lessonSlug: string }) {
-  const [resume, setResume] = useState<{ id: string; title: string } | null>(null);
+  const [resume, setResume] = useState<ResumeOffer | null>(null);
 
   useEffect(() => {
     if (mounted) return;
     mounted = true;
     const stopForwarding = forwardWidgetEvents(lessonSlug);
+    trackWidgetState(lessonSlug);
     const headings = [...document.querySelectorAll<HTMLHeadingElement>('article h2[id]')];
     const visible = new Set<Element>();
     let current: string | null = null;
@@ -53,11 +86,22 @@ export function SectionViewTracker({ lessonSlug }: { lessonSlug: string }) {
 
     let cancelled = false;
     loadLessonState(lessonSlug).then(
-      (state) => {
-        const target = state.lastSectionId ? document.getElementById(state.lastSectionId) : null;
-        const first = headings[0]?.id;
-        if (cancelled || !target || window.location.hash || state.lastSectionId === first) return;
-        setResume({ id: target.id, title: target.textContent?.trim() ?? target.id });
+      async (state) => {
+        // A link to a place in the lesson (or a resume link) says where to be: no offer then.
+        if (cancelled || window.location.hash || !state.lastSectionId) return;
+        const widgets = await savedWidgetState(lessonSlug);
+        const restoreWidgets = widgets !== '' && widgets !== widgetQueryOf(window.location.search);
+        const target = document.getElementById(state.lastSectionId);
+        const atStart = !target || state.lastSectionId === headings[0]?.id;
+        if (cancelled || window.location.hash || (atStart && !restoreWidgets)) return;
+        const hash = target && !atStart ? `#${target.id}` : '';
+        setResume({
+          title: target && !atStart ? (target.textContent?.trim() ?? target.id) : null,
+          // New widget settings need a new page load (the widgets read the address once); a
+          // section alone is a jump within the page.
+          href: restoreWidgets ? hrefWith(widgets, hash) : hash,
+          widgets: restoreWidgets,
+        });
       },
       () => undefined,
     );
@@ -73,13 +117,19 @@ export function SectionViewTracker({ lessonSlug }: { lessonSlug: string }) {
 
   if (!resume) return null;
   return (
-    <aside className={styles.resume} aria-label="Continue where you left off">
+    <aside className={styles.resume} aria-label="Continue where you left off" data-progress="resume-offer">
       <p>
-        Welcome back. You were reading <strong>{resume.title}</strong>.
+        Welcome back.{' '}
+        {resume.title ? (
+          <>
+            You were reading <strong>{resume.title}</strong>.
+          </>
+        ) : null}
+        {resume.widgets ? ' Your widget settings can come back too.' : ''}
       </p>
       <div className={styles.resumeActions}>
-        <a className={styles.button} href={`#${resume.id}`} onClick={() => setResume(null)}>
-          Continue reading
+        <a className={styles.button} href={resume.href} onClick={() => setResume(null)}>
+          {resume.title ? 'Continue reading' : 'Restore my widget settings'}
         </a>
         <button type="button" className={styles.buttonSecondary} onClick={() => setResume(null)}>
           Dismiss

@@ -43,6 +43,43 @@ let queue: QueuedEvent[] = [];
 let timer: ReturnType<typeof setTimeout> | undefined;
 let listening = false;
 
+/** A widget's URL key, `<instance id>.<field>` (lib/widgets/url-state.ts); the server checks the same. */
+const WIDGET_KEY = /^[a-z][a-z0-9_-]{0,30}\.[a-z][a-z0-9_]{0,30}$/i;
+
+export function isWidgetKey(key: string): boolean {
+  return WIDGET_KEY.test(key);
+}
+
+/** The widget part of a query string, in its order: what a return visit restores. */
+export function widgetQueryOf(search: string): string {
+  const kept = new URLSearchParams();
+  for (const [key, value] of new URLSearchParams(search)) if (isWidgetKey(key)) kept.append(key, value);
+  return kept.toString();
+}
+
+/**
+ * The lesson whose widget settings travel with the progress batches (docs/decisions/014). `sent`
+ * starts as the settings the page opened with, so a visit that changes no widget never overwrites
+ * the settings saved last time.
+ */
+let widgetSource: { lessonSlug: string; sent: string } | null = null;
+
+export function trackWidgetState(lessonSlug: string): void {
+  if (typeof window === 'undefined') return;
+  widgetSource = { lessonSlug, sent: widgetQueryOf(window.location.search) };
+  listen();
+}
+
+function widgetStateChange(): { lessonSlug: string; query: string } | undefined {
+  if (!widgetSource) return undefined;
+  const query = widgetQueryOf(window.location.search);
+  return query === widgetSource.sent ? undefined : { lessonSlug: widgetSource.lessonSlug, query };
+}
+
+function bodyOf(batch: QueuedEvent[], widgetState: { lessonSlug: string; query: string } | undefined): string {
+  return JSON.stringify(widgetState ? { events: batch, widgetState } : { events: batch });
+}
+
 export function reportProgress(event: ProgressEvent): void {
   if (typeof window === 'undefined') return;
   listen();
@@ -68,27 +105,33 @@ function requeue(batch: QueuedEvent[]): void {
 
 /** Sends everything queued with fetch keepalive; a batch that fails (network or 5xx) is queued again. */
 export async function flushProgress(): Promise<void> {
-  if (queue.length === 0) return;
+  const widgetState = widgetStateChange();
+  if (queue.length === 0 && !widgetState) return;
   try {
     await ensureSession();
   } catch {
     timer ??= setTimeout(() => void flushProgress(), FLUSH_DELAY_MS * 3);
     return;
   }
+  const batches = takeBatches();
+  if (batches.length === 0) batches.push([]);
   await Promise.all(
-    takeBatches().map(async (batch) => {
+    batches.map(async (batch, index) => {
+      // The widget settings ride with the first batch only.
+      const state = index === 0 ? widgetState : undefined;
       try {
         const response = await fetch(ENDPOINT, {
           method: 'POST',
           keepalive: true,
           credentials: 'same-origin',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ events: batch }),
+          body: bodyOf(batch, state),
         });
+        if (response.ok && state && widgetSource) widgetSource.sent = state.query;
         // A 4xx means the batch itself is wrong; sending it again would not help.
-        if (response.status >= 500 || response.status === 401) requeue(batch);
+        if ((response.status >= 500 || response.status === 401) && batch.length > 0) requeue(batch);
       } catch {
-        requeue(batch);
+        if (batch.length > 0) requeue(batch);
       }
     }),
   );
@@ -96,10 +139,16 @@ export async function flushProgress(): Promise<void> {
 
 /** Page hidden or going away: hand the queue to the browser with sendBeacon. */
 function beaconFlush(): void {
-  for (const batch of takeBatches()) {
-    const body = new Blob([JSON.stringify({ events: batch })], { type: 'application/json' });
-    if (!navigator.sendBeacon(ENDPOINT, body)) requeue(batch);
-  }
+  const widgetState = widgetStateChange();
+  const batches = takeBatches();
+  if (batches.length === 0 && widgetState) batches.push([]);
+  batches.forEach((batch, index) => {
+    const state = index === 0 ? widgetState : undefined;
+    const body = new Blob([bodyOf(batch, state)], { type: 'application/json' });
+    if (navigator.sendBeacon(ENDPOINT, body)) {
+      if (state && widgetSource) widgetSource.sent = state.query;
+    } else if (batch.length > 0) requeue(batch);
+  });
 }
 
 function listen(): void {
