@@ -37,7 +37,8 @@ export function integrityCheck(file) {
   const connection = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const rows = connection.pragma('integrity_check', { simple: false });
-    const messages = rows.map((row) => row.integrity_check);
+    // One line each: SQLite's reports span lines ("*** in database main ***\nPage 12: …").
+    const messages = rows.map((row) => String(row.integrity_check).replace(/\s+/g, ' ').trim());
     return { ok: messages.length === 1 && messages[0] === 'ok', messages, rows: countRows(connection) };
   } finally {
     connection.close();
