@@ -5,6 +5,7 @@ import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
 
 import { completeSetup, signIn, signOut } from '@/lib/server/auth/accounts';
+import { removeSetupTokenFile } from '@/lib/server/auth/setup-announce';
 import { getDb } from '@/lib/server/db/client';
 import { HttpError } from '@/lib/server/http';
 import { createClass } from '@/lib/server/instructor/classes';
@@ -48,6 +49,7 @@ export async function setupAction(_previous: FormState, form: FormData): Promise
   } catch (error) {
     return failure(error, values);
   }
+  removeSetupTokenFile();
   redirect('/instructor/login?created=1');
 }
 

@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 
 import { createInstructor } from '@/lib/server/auth/accounts';
+import { removeSetupTokenFile } from '@/lib/server/auth/setup-announce';
 import { getDb } from '@/lib/server/db/client';
 import { HttpError } from '@/lib/server/http';
 
@@ -20,6 +21,8 @@ async function main(): Promise<number> {
   const password = await readPassword();
   try {
     const instructor = await createInstructor(await getDb(), { email: values.email, name: values.name, password });
+    // Any setup link printed at server start is pointless now; its token file goes too.
+    removeSetupTokenFile();
     console.log(`✔ Instructor ${instructor.email} created. Sign in at /instructor/login.`);
     return 0;
   } catch (error) {

@@ -1,7 +1,7 @@
 // Issue 6 end to end: the setup token creates the first instructor, who signs in and creates a
 // class; a learner in a second browser joins with the code and answers; the instructor sees it
 // in the overview, the question analysis and the timeline, and downloads the CSV.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import AxeBuilder from '@axe-core/playwright';
@@ -66,6 +66,8 @@ test('from setup token to a class dashboard with a real learner', async ({ page:
   await instructor.getByLabel('Password').fill(PASSWORD);
   await instructor.getByRole('button', { name: 'Create instructor account' }).click();
   await expect(instructor.getByRole('status')).toContainText('Your instructor account is ready');
+  // Issue 19: the token's file does not outlive the setup.
+  expect(existsSync(TOKEN_FILE)).toBe(false);
 
   // The token is spent: the setup page now only says so.
   await instructor.goto(`/instructor/setup?token=${token}`);

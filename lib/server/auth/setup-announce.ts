@@ -18,6 +18,15 @@ export function setupTokenFile(databaseUrl: string): string | null {
   return databaseUrl.startsWith('file:') ? `${path.resolve(databaseUrl.replace(/^file:/, ''))}.setup-token` : null;
 }
 
+/**
+ * Deletes the setup token's file once an instructor exists (issue 19: it outlived the setup).
+ * The token itself is spent in the database already; this removes the last copy on disk.
+ */
+export function removeSetupTokenFile(databaseUrl = serverEnv().DATABASE_URL): void {
+  const file = setupTokenFile(databaseUrl);
+  if (file) rmSync(file, { force: true });
+}
+
 /** At server start: when no instructor exists, print the one-time setup link (and write the file). */
 export async function announceSetupToken(): Promise<void> {
   const env = serverEnv();
