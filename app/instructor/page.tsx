@@ -12,11 +12,17 @@ import { createClassAction, signOutAction } from './actions';
 export const metadata: Metadata = { title: 'Your classes' };
 export const dynamic = 'force-dynamic';
 
-export default async function InstructorHome() {
+export default async function InstructorHome({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  // Issue 19: archived classes are listed only on request.
+  const archived = (await searchParams).archived === '1';
   const { instructor, classes } = await withInstructor(
     async (db, headers) => ({
       instructor: await requireInstructor(db, headers),
-      classes: await listMyClasses(db, headers),
+      classes: await listMyClasses(db, headers, { archived }),
     }),
     '/instructor',
   );
@@ -25,7 +31,9 @@ export default async function InstructorHome() {
       <div className={styles.headerRow}>
         <h1>Your classes</h1>
         <form action={signOutAction}>
-          <span className={styles.muted}>Signed in as {instructor.email} </span>
+          <span className={styles.muted}>
+            Signed in as <Link href="/instructor/account">{instructor.email}</Link>{' '}
+          </span>
           <button type="submit" className={styles.secondary}>
             Sign out
           </button>
@@ -35,9 +43,20 @@ export default async function InstructorHome() {
       <p>
         <Link href="/instructor/lms">LMS connections</Link>: use these lessons from Moodle, Canvas or another LMS.
       </p>
+      <p>
+        {archived ? (
+          <>
+            Archived classes. <Link href="/instructor">Back to current classes</Link>
+          </>
+        ) : (
+          <Link href="/instructor?archived=1">Archived classes</Link>
+        )}
+      </p>
       {classes.length === 0 ? (
         <p className={styles.muted}>
-          No classes yet. Create one, then give learners its join code: they enter it on any lesson page.
+          {archived
+            ? 'No archived classes.'
+            : 'No classes yet. Create one, then give learners its join code: they enter it on any lesson page.'}
         </p>
       ) : (
         <ul className={styles.cards}>
@@ -51,6 +70,11 @@ export default async function InstructorHome() {
               </p>
               <p className={styles.muted} style={{ margin: '0.3rem 0 0' }}>
                 {cohort.learners} learner{cohort.learners === 1 ? '' : 's'}
+                {cohort.role === 'owner'
+                  ? ''
+                  : cohort.role === 'ta'
+                    ? ' · shared with you (read-only)'
+                    : ' · shared with you'}
               </p>
             </li>
           ))}

@@ -9,7 +9,7 @@ export function ClassNav({
   extra,
 }: {
   cohort: { id: string; name: string };
-  current: 'overview' | 'questions' | 'learner' | 'reports';
+  current: 'overview' | 'questions' | 'learner' | 'reports' | 'settings' | 'audit';
   extra?: string;
 }) {
   const base = `/instructor/classes/${cohort.id}`;
@@ -42,13 +42,31 @@ export function ClassNav({
               <span aria-current="page">Reported problems</span>
             </li>
           ) : null}
+          {current === 'settings' || current === 'audit' ? (
+            <li>
+              {current === 'settings' ? (
+                <span aria-current="page">Class settings</span>
+              ) : (
+                <Link href={`${base}/manage`}>Class settings</Link>
+              )}
+            </li>
+          ) : null}
+          {current === 'audit' ? (
+            <li>
+              <span aria-current="page">Audit log</span>
+            </li>
+          ) : null}
         </ol>
       </nav>
-      {current === 'reports' ? null : (
-        <p className={styles.muted}>
-          <Link href={`${base}/reports`}>Problems reported by learners</Link>
-        </p>
-      )}
+      <p className={styles.muted}>
+        {current === 'reports' ? null : (
+          <>
+            <Link href={`${base}/reports`}>Problems reported by learners</Link>
+            {current === 'settings' ? null : ' · '}
+          </>
+        )}
+        {current === 'settings' ? null : <Link href={`${base}/manage`}>Class settings</Link>}
+      </p>
     </>
   );
 }

@@ -7,6 +7,7 @@ import { KatexFontPreload } from '@/app/_components/lesson/KatexFontPreload';
 import { LessonSections } from '@/app/_components/lesson/LessonSections';
 import { COURSE } from '@/app/_components/lesson/course';
 import { ScrollableRegions } from '@/app/_components/lesson/ScrollableRegions';
+import { YourData } from '@/app/_components/privacy/YourData';
 import { TableOfContents } from '@/app/_components/TableOfContents';
 import { LESSON_SLUGS, isLessonSlug } from '@/lib/content/catalog';
 import { loadLesson, readLessonSummary } from '@/lib/server/lessons';
@@ -50,6 +51,8 @@ export default async function LessonPage({ params }: LessonPageProps) {
           <p className="meta">About {frontmatter.minutes} minutes</p>
         </header>
         <LessonSections content={Content} interactive={interactiveLessonComponents} />
+        {/* Download or delete what the server stores about this learner (issue 19, docs/privacy.md). */}
+        <YourData />
       </article>
     </div>
   );

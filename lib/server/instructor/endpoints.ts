@@ -2,9 +2,25 @@ import 'server-only';
 
 import type { Db } from '../db/client';
 import { classProblemReports } from '../problem-reports';
+import { allQuizzes } from '../quiz-content';
+import { requireInstructor } from './access';
 import { questionAnalysis } from './analysis';
 import { createClass, listMyClasses, rotateJoinCode } from './classes';
 import { gradebookCsv, overviewCsv, responsesCsv, xapiExport } from './exports';
+import {
+  changeMyPassword,
+  classAuditLog,
+  classStaff,
+  deleteLearnerData,
+  grantExtraAttempts,
+  learnersNotStarted,
+  removeLearner,
+  renameClass,
+  resetAttempts,
+  setClassArchived,
+  shareClass,
+  unshareClass,
+} from './manage';
 import { classOverview } from './overview';
 import { learnerTimeline } from './timeline';
 
@@ -27,9 +43,93 @@ export interface InstructorEndpoint {
   /** 'class': the request names a class, so another instructor must be refused too. */
   scope: 'instructor' | 'class';
   call: (db: Db, headers: Headers, context: EndpointContext) => Promise<unknown>;
+  /**
+   * What the owner gets, when not a plain success: calls that would destroy the test's shared
+   * learner or class are made with an input that fails after the permission check (issue 19).
+   */
+  ownerOutcome?: { status: number; code: string };
 }
 
+/** A question of the course, for the attempt controls' entries. */
+const someQuestionId = () => allQuizzes()[0]?.questions[0]?.id ?? 'none';
+
 export const instructorEndpoints: readonly InstructorEndpoint[] = [
+  // Issue 19: class settings, sharing, audit log, learner controls, account.
+  {
+    source: 'app/instructor/classes/[cohortId]/manage/page.tsx',
+    scope: 'class',
+    call: async (db, headers, { cohortId }) => [
+      await classStaff(db, headers, cohortId),
+      await learnersNotStarted(db, headers, cohortId),
+    ],
+  },
+  {
+    source: 'app/instructor/classes/[cohortId]/manage/actions.ts#renameClassAction',
+    scope: 'class',
+    call: (db, headers, { cohortId }) => renameClass(db, headers, cohortId, { name: '' }),
+    ownerOutcome: { status: 400, code: 'invalid-input' },
+  },
+  {
+    source: 'app/instructor/classes/[cohortId]/manage/actions.ts#archiveClassAction',
+    scope: 'class',
+    // Reopening a class that is open changes nothing.
+    call: (db, headers, { cohortId }) => setClassArchived(db, headers, cohortId, false),
+  },
+  {
+    source: 'app/instructor/classes/[cohortId]/manage/actions.ts#shareClassAction',
+    scope: 'class',
+    call: (db, headers, { cohortId }) =>
+      shareClass(db, headers, cohortId, { email: 'nobody@autodidact.invalid', role: 'ta' }),
+    ownerOutcome: { status: 422, code: 'unknown-instructor' },
+  },
+  {
+    source: 'app/instructor/classes/[cohortId]/manage/actions.ts#unshareClassAction',
+    scope: 'class',
+    call: (db, headers, { cohortId }) => unshareClass(db, headers, cohortId, 'nobody'),
+    ownerOutcome: { status: 422, code: 'not-shared' },
+  },
+  {
+    source: 'app/instructor/classes/[cohortId]/audit/page.tsx',
+    scope: 'class',
+    call: (db, headers, { cohortId }) => classAuditLog(db, headers, cohortId),
+  },
+  {
+    source: 'app/instructor/classes/[cohortId]/learners/[learnerId]/actions.ts#grantAttemptsAction',
+    scope: 'class',
+    call: (db, headers, { cohortId, learnerId }) =>
+      grantExtraAttempts(db, headers, cohortId, learnerId, { questionId: someQuestionId(), extraAttempts: 1 }),
+  },
+  {
+    source: 'app/instructor/classes/[cohortId]/learners/[learnerId]/actions.ts#resetAttemptsAction',
+    scope: 'class',
+    call: (db, headers, { cohortId, learnerId }) =>
+      resetAttempts(db, headers, cohortId, learnerId, { questionId: someQuestionId() }),
+  },
+  {
+    source: 'app/instructor/classes/[cohortId]/learners/[learnerId]/actions.ts#removeLearnerAction',
+    scope: 'class',
+    call: (db, headers, { cohortId }) => removeLearner(db, headers, cohortId, 'not-in-this-class'),
+    ownerOutcome: { status: 403, code: 'not-your-learner' },
+  },
+  {
+    source: 'app/instructor/classes/[cohortId]/learners/[learnerId]/actions.ts#deleteLearnerAction',
+    scope: 'class',
+    call: (db, headers, { cohortId, learnerId }) =>
+      deleteLearnerData(db, headers, cohortId, learnerId, 'not confirmed'),
+    ownerOutcome: { status: 400, code: 'invalid-input' },
+  },
+  {
+    source: 'app/instructor/account/page.tsx',
+    scope: 'instructor',
+    call: (db, headers) => requireInstructor(db, headers),
+  },
+  {
+    source: 'app/instructor/account/actions.ts#changePasswordAction',
+    scope: 'instructor',
+    call: (db, headers) =>
+      changeMyPassword(db, headers, { currentPassword: 'not the password', newPassword: 'a new long passphrase 7' }),
+    ownerOutcome: { status: 400, code: 'wrong-password' },
+  },
   { source: 'app/instructor/page.tsx', scope: 'instructor', call: (db, headers) => listMyClasses(db, headers) },
   {
     source: 'app/instructor/actions.ts#createClassAction',

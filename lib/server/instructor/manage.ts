@@ -2,11 +2,17 @@ import 'server-only';
 
 import { z } from 'zod';
 
-import { emailSchema } from '../auth/accounts';
+import { changePassword, emailSchema } from '../auth/accounts';
 import type { Db } from '../db/client';
 import { HttpError, parseOrThrow } from '../http';
 import { findQuestion } from '../quiz-content';
-import { idSchema, requireCohortRole, requireLearnerInOwnedCohort, type OwnedCohort } from './access';
+import {
+  idSchema,
+  requireCohortRole,
+  requireInstructor,
+  requireLearnerInOwnedCohort,
+  type OwnedCohort,
+} from './access';
 import { auditLogOf, recordAudit, type AuditEntry } from './audit';
 import { classNameSchema } from './classes';
 import { cohortRoleSchema, grantCohortRole, listCohortStaff, revokeCohortRole, type CohortRole } from './staff';
@@ -290,4 +296,14 @@ export async function classAuditLog(
 ): Promise<OwnedCohort & { entries: AuditEntry[] }> {
   const owned = await requireCohortRole(db, headers, cohortId, 'ta');
   return { ...owned, entries: await auditLogOf(db, owned.cohort.id) };
+}
+
+/** The account page's password change, behind the same instructor check as every other page. */
+export async function changeMyPassword(
+  db: Db,
+  headers: Headers,
+  input: unknown,
+): Promise<{ otherSessionsEnded: number }> {
+  await requireInstructor(db, headers);
+  return changePassword(db, headers, input);
 }

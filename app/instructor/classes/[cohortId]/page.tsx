@@ -7,7 +7,7 @@ import styles from '@/app/_components/instructor/instructor.module.css';
 import { LmsSyncSection } from '@/app/_components/instructor/LmsSyncSection';
 import { SKILLS } from '@/lib/analytics/skills';
 import { withInstructor } from '@/lib/server/instructor/next';
-import { classOverview, type OverviewQuery } from '@/lib/server/instructor/overview';
+import { classOverview, overviewQuerySchema, type OverviewQuery } from '@/lib/server/instructor/overview';
 
 import { rotateJoinCodeAction } from './actions';
 
@@ -16,13 +16,20 @@ export const dynamic = 'force-dynamic';
 
 type Search = Record<string, string | string[] | undefined>;
 
-/** Only the overview's own parameters, as single strings; the data layer validates them. */
+/**
+ * Only the overview's own parameters, as single strings, and only values the data layer accepts:
+ * a hand-edited address (`?sort=__proto__`, `?page=1e999`, `?inactiveDays=NaN`) shows the
+ * default for that parameter instead of an error page (issue 19). The data layer still refuses
+ * bad values with a 400 for any other caller.
+ */
 function overviewParams(search: Search): Record<string, string> {
   const keys = ['sort', 'dir', 'q', 'stuck', 'inactiveDays', 'page'] as const;
   const out: Record<string, string> = {};
   for (const key of keys) {
     const value = search[key];
-    if (typeof value === 'string' && value !== '') out[key] = value;
+    if (typeof value === 'string' && value !== '' && overviewQuerySchema.shape[key].safeParse(value).success) {
+      out[key] = value;
+    }
   }
   return out;
 }
@@ -70,7 +77,8 @@ export default async function ClassOverviewPage({
   searchParams: Promise<Search>;
 }) {
   const { cohortId } = await params;
-  const search = overviewParams(await searchParams);
+  const rawSearch = await searchParams;
+  const search = overviewParams(rawSearch);
   const data = await withInstructor(
     (db, headers) => classOverview(db, headers, cohortId, search),
     `/instructor/classes/${cohortId}`,
@@ -82,6 +90,11 @@ export default async function ClassOverviewPage({
     <div className={styles.page}>
       <ClassNav cohort={cohort} current="overview" />
       <h1>{cohort.name}</h1>
+      {rawSearch.removed === '1' || rawSearch.deleted === '1' ? (
+        <p role="status" className={styles.notice}>
+          {rawSearch.deleted === '1' ? "The learner's data was deleted." : 'The learner was removed from this class.'}
+        </p>
+      ) : null}
       <div className={styles.actions}>
         <span>
           Join code{' '}
@@ -103,6 +116,10 @@ export default async function ClassOverviewPage({
       <LmsSyncSection cohortId={cohort.id} now={now} />
       <p className={styles.muted}>
         {classSize} learner{classSize === 1 ? '' : 's'} in this class. Downloads:{' '}
+        <a href={`${exportBase}/gradebook.csv`} download>
+          gradebook (CSV)
+        </a>
+        ,{' '}
         <a href={`${exportBase}/overview.csv`} download>
           overview (CSV)
         </a>

@@ -4,6 +4,9 @@ import { ClassNav } from '@/app/_components/instructor/ClassNav';
 import { percent, when } from '@/app/_components/instructor/format';
 import styles from '@/app/_components/instructor/instructor.module.css';
 import type { TimelineEntry } from '@/lib/analytics/timeline';
+import { LearnerControls } from '@/app/_components/instructor/LearnerControls';
+import { requireOwnedCohort } from '@/lib/server/instructor/access';
+import { learnerAttempts } from '@/lib/server/instructor/manage';
 import { withInstructor } from '@/lib/server/instructor/next';
 import { learnerTimeline } from '@/lib/server/instructor/timeline';
 
@@ -23,8 +26,12 @@ export default async function LearnerTimelinePage({
   params: Promise<{ cohortId: string; learnerId: string }>;
 }) {
   const { cohortId, learnerId } = await params;
-  const data = await withInstructor(
-    (db, headers) => learnerTimeline(db, headers, cohortId, learnerId),
+  const { attempts, role, ...data } = await withInstructor(
+    async (db, headers) => ({
+      ...(await learnerTimeline(db, headers, cohortId, learnerId)),
+      attempts: await learnerAttempts(db, headers, cohortId, learnerId),
+      role: (await requireOwnedCohort(db, headers, cohortId)).role,
+    }),
     `/instructor/classes/${cohortId}/learners/${learnerId}`,
   );
   const answers = data.entries.filter((entry) => entry.kind === 'answer');
@@ -70,6 +77,13 @@ export default async function LearnerTimelinePage({
           })}
         </ol>
       )}
+      <LearnerControls
+        cohortId={data.cohort.id}
+        learnerId={data.learner.id}
+        learnerName={data.learner.name}
+        attempts={attempts}
+        canChange={role !== 'ta'}
+      />
     </div>
   );
 }
