@@ -13,6 +13,7 @@ import {
   type Activation,
   type NetworkSpec,
 } from './model';
+import { TrainingRun } from './session';
 import { DIVERGED_LOSS, NetworkTrainer } from './trainer';
 
 /** Independent references: plain arithmetic written from the definitions, no engine. */
@@ -246,5 +247,24 @@ describe('layout', () => {
       expect(layout.nodes.find((node) => node.id === layout.output)?.name).toBe('L');
       expect(layersOf(depth)).toHaveLength(depth);
     }
+  });
+});
+
+describe('training run (the widget URL state)', () => {
+  it('replays a shared run in chunks to exactly the same network as in one go', () => {
+    const setup = { data: 'xor' as const, activation: 'tanh' as const, depth: 3, init: 'standard' as const, seed: 4 };
+    const whole = new TrainingRun().at(setup, 250, 3);
+    const chunked = new TrainingRun();
+    let snapshot = chunked.at(setup, 250, 3, 100);
+    expect(snapshot.steps).toBe(100);
+    snapshot = chunked.at(setup, 250, 3, 100);
+    expect(snapshot.steps).toBe(200);
+    snapshot = chunked.at(setup, 250, 3, 100);
+    expect(snapshot.steps).toBe(250);
+    expect(Array.from(snapshot.params)).toEqual(Array.from(whole.params));
+    expect(snapshot.loss).toBe(whole.loss);
+    // Going back (a reset) starts again from step 0; the same setup and steps give the same numbers.
+    expect(chunked.at(setup, 0, 3).loss).toBe(whole.startLoss);
+    expect(chunked.at(setup, 250, 3).loss).toBe(whole.loss);
   });
 });

@@ -9,7 +9,7 @@ import { dataset, type DatasetKind } from './data';
 import { forwardLogit, initialParameters, layersOf, type Activation, type Init, type NetworkSpec } from './model';
 import { NetworkTrainer, type LayerGradientSize } from './trainer';
 
-/** Steps a URL may ask for: replaying them takes well under 100 ms (tests/bench/network.bench.ts). */
+/** Steps a URL may ask for; the widget replays them in chunks (REPLAY_CHUNK per frame). */
 export const MAX_STEPS = 3000;
 
 export interface Setup {
@@ -48,14 +48,25 @@ export interface Snapshot {
 
 const CURVE_POINTS = 240;
 
+/**
+ * Steps replayed per frame when a link asks for more than one step: about 5 ms unthrottled for
+ * 2-3-1 on this project's machines (0.05 ms a step), so a phone-speed CPU stays under the 50 ms
+ * long-task line even at depth 4.
+ */
+export const REPLAY_CHUNK = 100;
+
 const setupKey = (s: Setup) => `${s.data}|${s.activation}|${s.depth}|${s.init}|${s.seed}`;
 
 export class TrainingRun {
   private trainer: NetworkTrainer | null = null;
   private key = '';
 
-  /** The network after `steps` steps at `learningRate` (fewer if it blew up on the way). */
-  at(setup: Setup, steps: number, learningRate: number): Snapshot {
+  /**
+   * The network after `steps` steps at `learningRate` (fewer if it blew up on the way). At most
+   * `budget` steps are taken per call, so replaying a long shared run never blocks the page for
+   * long: the caller sees `steps` short of its target and calls again (next frame).
+   */
+  at(setup: Setup, steps: number, learningRate: number, budget = Number.POSITIVE_INFINITY): Snapshot {
     const key = setupKey(setup);
     let trainer = this.trainer;
     const target = Math.max(0, Math.min(MAX_STEPS, Math.floor(steps)));
@@ -65,7 +76,7 @@ export class TrainingRun {
       this.trainer = trainer;
       this.key = key;
     }
-    while (trainer.steps < target && trainer.step(learningRate));
+    for (let taken = 0; taken < budget && trainer.steps < target && trainer.step(learningRate); taken++);
     return snapshotOf(trainer, setup);
   }
 }

@@ -26,7 +26,7 @@ import {
   parameterNames,
   type Activation,
 } from '@/lib/network/model';
-import { MAX_STEPS, TrainingRun, type Setup } from '@/lib/network/session';
+import { MAX_STEPS, REPLAY_CHUNK, TrainingRun, type Setup } from '@/lib/network/session';
 import { DIVERGED_LOSS } from '@/lib/network/trainer';
 import { bool, defineWidgetState, name, num, oneOf } from '@/lib/widgets/url-state';
 
@@ -119,8 +119,15 @@ export function NetworkClient({ id }: { id: string }) {
     () => ({ data: dataKind, activation: act, depth, init, seed }),
     [dataKind, act, depth, init, seed],
   );
-  // The run caches its trainer: moving from step n to n + 1 costs one step.
-  const snapshot = useMemo(() => run.at(setup, steps, lr), [run, setup, steps, lr]);
+  // The run caches its trainer: moving from step n to n + 1 costs one step. A long run (a shared
+  // link) is replayed REPLAY_CHUNK steps per frame; `catchUp` re-renders until it is there.
+  const [catchUp, setCatchUp] = useState(0);
+  const snapshot = useMemo(
+    () => run.at(setup, steps, lr, REPLAY_CHUNK),
+    // catchUp is a dependency on purpose: each frame of a replay asks the run for the next chunk.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [run, setup, steps, lr, catchUp],
+  );
   const { spec } = snapshot;
   const data = dataset(dataKind);
   const names = useMemo(() => parameterNames(depth), [depth]);
@@ -142,8 +149,14 @@ export function NetworkClient({ id }: { id: string }) {
 
   const atLimit = snapshot.steps >= MAX_STEPS;
   const diverged = snapshot.divergedAt !== null;
+  const replaying = !diverged && snapshot.steps < Math.min(steps, MAX_STEPS);
+  useEffect(() => {
+    if (!replaying) return;
+    const frame = window.requestAnimationFrame(() => setCatchUp((n) => n + 1));
+    return () => window.cancelAnimationFrame(frame);
+  }, [replaying, snapshot]);
   const wantsPlay = playing ?? (values.autoplay && !reducedMotion);
-  const running = wantsPlay && !diverged && !atLimit;
+  const running = wantsPlay && !diverged && !atLimit && !replaying;
   useEffect(() => {
     if (!running) return;
     const next = Math.min(MAX_STEPS, snapshot.steps + (reducedMotion ? REDUCED_CHUNK : 1));
@@ -330,7 +343,8 @@ export function NetworkClient({ id }: { id: string }) {
           data-loss={String(snapshot.loss)}
           data-start-loss={String(snapshot.startLoss)}
         >
-          Step {snapshot.steps} · loss <strong className={shared.forwardNumber}>{formatNumber(snapshot.loss)}</strong> ·{' '}
+          {replaying ? `Replaying the link's ${steps} steps: ` : ''}Step {snapshot.steps} · loss{' '}
+          <strong className={shared.forwardNumber}>{formatNumber(snapshot.loss)}</strong> ·{' '}
           {Math.round(snapshot.accuracy * 100)}% right
         </span>
       </div>
