@@ -95,24 +95,40 @@ test.describe('LTI 1.3 launch and grade passback', () => {
     expect(score.body).toMatchObject({ gradingProgress: 'FullyGraded', activityProgress: 'InProgress' });
   });
 
-  test('inside the course page iframe the lesson opens, framed by the platform only', async ({ page }) => {
-    test.setTimeout(60_000);
+  test('inside the course page iframe the lesson opens, framed by the platform only, and grades flow', async ({
+    page,
+  }) => {
+    test.setTimeout(90_000);
     platform.pendingLaunches.set('e2e-frame', platform.resourceLinkClaims('e2e-frame', { toolBase: TOOL }));
     await page.goto(
       `${platform.issuer}/course?${new URLSearchParams({ tool: TOOL, hint: 'e2e-frame', frame: '1' }).toString()}`,
     );
     const lessonResponse = page.waitForResponse((response) => response.url().includes('/lti/lessons/'));
     await page.getByRole('button', { name: 'Open the chain rule lesson' }).click();
+    // Chromium blocks unpartitioned third-party cookies here: the state and session cookies are
+    // partitioned (CHIPS), so the launch completes inside the frame.
     const response = await lessonResponse;
     expect(response.status()).toBe(200);
     expect(response.headers()['content-security-policy']).toContain(`frame-ancestors ${platform.issuer}`);
+    expect(response.headers()['content-security-policy']).not.toContain("frame-ancestors 'none'");
     expect(response.headers()['x-frame-options']).toBeUndefined();
     const frame = page.frameLocator('iframe[name="tool"]');
     await expect(frame.getByRole('heading', { level: 1 })).toBeVisible({ timeout: 20_000 });
-    // The plain lesson URL stays unframeable.
+    const check = frame.locator('[data-quiz="knowledge-check"]');
+    await check.scrollIntoViewIfNeeded();
+    const group = check.getByRole('group', { name: QUESTION['why-chain-rule'] });
+    await group.getByRole('radio', { name: CORRECT_TEXT['why-chain-rule'] }).check();
+    await group.getByRole('button', { name: 'Check answer' }).click();
+    await expect(group.getByRole('status')).toContainText('Correct.');
+    await expect.poll(() => scoresOf(platform, 'e2e-frame').at(-1)?.body.scoreGiven, { timeout: 15_000 }).toBe(1);
+    // The plain lesson URL, and a framed URL with a forged origin, stay unframeable.
     const plain = await page.request.get(`${TOOL}/lessons/chain-rule-computational-graphs`);
     expect(plain.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
     expect(plain.headers()['x-frame-options']).toBe('DENY');
+    const forged = new URL(response.url());
+    forged.searchParams.set('frame', 'https://evil.example');
+    const refused = await page.request.get(forged.toString());
+    expect(refused.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
   });
 
   test('while the platform answers 503 scores wait; afterwards the newest arrives once and in order', async ({

@@ -92,6 +92,7 @@ describe('GET|POST /lti/login', () => {
     expect(cookie).toMatch(/SameSite=None/i);
     expect(cookie).toMatch(/Secure/i);
     expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/Partitioned/i);
   });
 
   it('accepts the parameters as a form post too', async () => {

@@ -22,6 +22,9 @@ export function stateCookie(state: string, maxAgeSeconds: number): string {
     httpOnly: true,
     secure: true,
     sameSite: 'none',
+    // CHIPS: a browser that blocks third-party cookies still keeps a partitioned one inside the
+    // LMS frame (keyed to the LMS's site), so the launch in the same frame finds it.
+    partitioned: true,
     path: '/lti/',
     maxAge: maxAgeSeconds,
   });
@@ -34,6 +37,7 @@ export function clearStateCookie(state: string): string {
     httpOnly: true,
     secure: true,
     sameSite: 'none',
+    partitioned: true,
     path: '/lti/',
     maxAge: 0,
   });
@@ -47,8 +51,12 @@ export function stateCookieStatus(cookieHeader: string | null, state: string): '
   return Object.keys(cookies).some((name) => name.startsWith(PREFIX)) ? 'other' : 'none';
 }
 
-/** A Set-Cookie value made cross-site capable (SameSite=None; Secure), for sessions started inside an LMS frame. */
+/**
+ * A Set-Cookie value made cross-site capable (SameSite=None; Secure; Partitioned), for sessions
+ * started by a launch: inside an LMS frame the session cookie is a third-party cookie, which
+ * browsers keep only when partitioned (CHIPS). A top-level launch's partition is the tool's own site.
+ */
 export function crossSite(setCookie: string): string {
-  const parts = setCookie.split(/;\s*/).filter((part) => !/^(samesite|secure)(=|$)/i.test(part));
-  return [...parts, 'SameSite=None', 'Secure'].join('; ');
+  const parts = setCookie.split(/;\s*/).filter((part) => !/^(samesite|secure|partitioned)(=|$)/i.test(part));
+  return [...parts, 'SameSite=None', 'Secure', 'Partitioned'].join('; ');
 }
