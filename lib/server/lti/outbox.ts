@@ -4,6 +4,7 @@ import { SCOPES } from '@/lib/lti/claims';
 import { backoffMs, isRetryable, retryAfterMs, scoreBody } from '@/lib/lti/services';
 
 import { getDb, type Db } from '../db/client';
+import { log } from '../log';
 import { accessToken, findOrCreateLineItem, PlatformError, postScore } from './platform-client';
 
 /**
@@ -159,7 +160,7 @@ async function deliverGroup(db: Db, learnerId: string, resourceLinkId: string, s
         nextAttemptAt: new Date(Date.now() + Math.min(wait, settings.retryMaxMs)),
       },
     });
-    if (!(error instanceof PlatformError)) console.error('[autodidact] lti score delivery failed:', error);
+    if (!(error instanceof PlatformError)) log.error({ err: error }, 'lti score delivery failed');
   }
   return true;
 }
@@ -212,7 +213,7 @@ async function runOutbox(): Promise<void> {
   try {
     await deliverDueScores(await getDb());
   } catch (error) {
-    console.error('[autodidact] lti outbox pass failed:', error);
+    log.error({ err: error }, 'lti outbox pass failed');
   } finally {
     state.running = false;
     if (!state.stopped) {

@@ -3,6 +3,7 @@ import 'server-only';
 import { isStaffRole, personName, SCOPES } from '@/lib/lti/claims';
 
 import type { Db } from '../db/client';
+import { log } from '../log';
 import { accessToken, fetchMembers } from './platform-client';
 
 /**
@@ -68,7 +69,7 @@ export async function syncRoster(db: Db, contextRowId: string): Promise<{ member
 /** After an instructor launch: sync without holding up their page; failures show on the dashboard. */
 export function syncRosterInBackground(db: Db, contextRowId: string): void {
   void syncRoster(db, contextRowId).catch((error: unknown) => {
-    console.warn('[autodidact] lti roster sync failed:', error instanceof Error ? error.message : error);
+    log.warn({ err: error }, 'lti roster sync failed');
   });
 }
 

@@ -2,6 +2,7 @@ import 'server-only';
 
 import { getDb, type Db } from '../db/client';
 import { databaseUnavailable } from '../db/unavailable';
+import { log } from '../log';
 import { refusalPage } from './html';
 
 /** Runs an LTI route: an unexpected error becomes a plain page (never a stack trace), a busy database a 503. */
@@ -19,7 +20,7 @@ export async function ltiRoute(run: (db: Db) => Promise<Response>): Promise<Resp
         },
       );
     }
-    console.error('[autodidact] lti route failed:', error);
+    log.error({ err: error }, 'lti route failed: answered 500');
     return refusalPage(500, 'Something went wrong', 'Something went wrong on our side. Please try again.');
   }
 }
