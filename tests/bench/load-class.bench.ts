@@ -37,6 +37,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
@@ -503,6 +504,8 @@ interface Figures {
   serverCpu: number;
   generatorCpu: number;
   machineBusy: number;
+  /** CPU used by other processes (other work on the machine; PostgreSQL in its runs), in cores. */
+  otherCpu: number;
 }
 
 async function driveStep(
@@ -664,6 +667,7 @@ async function runStep(
   ) as Figures['routes'];
   const errors =
     Object.values(routes).reduce((sum, route) => sum + route.errors, 0) + stats.socketErrors + stats.timeouts;
+  const machineBusy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
   const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN);
   return {
     learners,
@@ -679,7 +683,11 @@ async function runStep(
     // Clock ticks are 1/100 s on Linux; as a share of one core.
     serverCpu: serverTicks / 100 / elapsed,
     generatorCpu: (generator.user + generator.system) / 1e6 / elapsed,
-    machineBusy: (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total),
+    machineBusy,
+    otherCpu: Math.max(
+      0,
+      machineBusy * cpus().length - serverTicks / 100 / elapsed - (generator.user + generator.system) / 1e6 / elapsed,
+    ),
   };
 }
 
@@ -759,7 +767,7 @@ function printStep(figures: Figures, ok: boolean): void {
     console.error(`[load:class]   first failed ${route}: ${sample}`);
   }
   console.error(
-    `[load:class] ${figures.learners} learners ${ok ? '✔ SLO held' : '✖ SLO missed'}: ${fmt(figures.rate)} req/s, errors ${figures.errors}, idle probes ${figures.idleProbes}, late p95 ${fmt(figures.latenessP95)} ms, beacon every ${fmt(figures.beaconMean)} s, answer every ${fmt(figures.answerMean)} s, CPU server ${(figures.serverCpu * 100).toFixed(0)} % generator ${(figures.generatorCpu * 100).toFixed(0)} % machine ${(figures.machineBusy * 100).toFixed(0)} % busy\n    ${line}`,
+    `[load:class] ${figures.learners} learners ${ok ? '✔ SLO held' : '✖ SLO missed'}: ${fmt(figures.rate)} req/s, errors ${figures.errors}, idle probes ${figures.idleProbes}, late p95 ${fmt(figures.latenessP95)} ms, beacon every ${fmt(figures.beaconMean)} s, answer every ${fmt(figures.answerMean)} s, CPU (100 % = one core) server ${(figures.serverCpu * 100).toFixed(0)} %, generator ${(figures.generatorCpu * 100).toFixed(0)} %, everything else on the machine ${(figures.otherCpu * 100).toFixed(0)} %\n    ${line}`,
   );
 }
 
@@ -830,6 +838,7 @@ async function main(): Promise<void> {
       'late p95 ms': fmt(figures.latenessP95),
       'server CPU %': Math.round(figures.serverCpu * 100),
       'generator CPU %': Math.round(figures.generatorCpu * 100),
+      'other CPU %': Math.round(figures.otherCpu * 100),
       SLO: ok ? 'held' : 'missed',
     }));
     console.table(table);
