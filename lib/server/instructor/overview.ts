@@ -15,6 +15,7 @@ import type { Skill } from '@/lib/analytics/skills';
 import { skillEvidence, type EvidenceAttempt } from '@/lib/quiz/mastery';
 import type { PublicQuestion } from '@/lib/quiz/schema';
 
+import { displayName } from '../api/names';
 import { databaseProvider, type Db } from '../db/client';
 import { Prisma } from '../db/generated/sqlite/client';
 import { parseOrThrow } from '../http';
@@ -102,7 +103,9 @@ function gradingParts(text: string, score: number): EvidenceAttempt['grading'] {
 
 /** Label for a learner who has not given a name: stable and short, never blank. */
 export function learnerLabel(learner: { id: string; displayName: string | null }): string {
-  return learner.displayName ?? `Unnamed learner ${learner.id.slice(0, 8)}`;
+  // Names stored before issue 19 may hold direction overrides or invisible characters: shown without them.
+  const name = learner.displayName === null ? '' : displayName(learner.displayName);
+  return name || `Unnamed learner ${learner.id.slice(0, 8)}`;
 }
 
 /** Learner ids on one page, in order, with the number that match the filter. */

@@ -223,7 +223,9 @@ export default async function ClassOverviewPage({
               rows.map((row) => (
                 <tr key={row.learnerId} className={row.stuck ? styles.stuckRow : undefined}>
                   <th scope="row">
-                    <Link href={`${base}/learners/${row.learnerId}`}>{row.displayName}</Link>
+                    <Link href={`${base}/learners/${row.learnerId}`}>
+                      <bdi>{row.displayName}</bdi>
+                    </Link>
                   </th>
                   <td className={styles.num}>{row.sectionsRead}</td>
                   <td className={styles.num}>{row.widgetsUsed}</td>
