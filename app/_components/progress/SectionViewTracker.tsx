@@ -61,6 +61,29 @@ export function SectionViewTracker({ lessonSlug }: { lessonSlug: string }) {
     let current: string | null = null;
     let reported: string | null = null;
     let dwell: ReturnType<typeof setTimeout> | undefined;
+    // The page opens at its top: that says nothing about where the learner is. Reporting the
+    // first heading then would overwrite their resume point before they can take the offer
+    // below, so sections count once the learner moves (or arrived at a place by a link).
+    let moved = window.location.hash !== '';
+
+    const consider = () => {
+      if (!moved) return;
+      const top = headings.find((heading) => visible.has(heading));
+      if (!top || top.id === current) return;
+      current = top.id;
+      clearTimeout(dwell);
+      dwell = setTimeout(() => {
+        if (current && current !== reported) {
+          reported = current;
+          reportProgress({ type: 'section-viewed', lessonSlug, target: current });
+        }
+      }, DWELL_MS);
+    };
+    const onMove = () => {
+      moved = true;
+      consider();
+    };
+    window.addEventListener('scroll', onMove, { passive: true, once: true });
 
     const observer = new IntersectionObserver(
       (entries) => {
@@ -68,16 +91,7 @@ export function SectionViewTracker({ lessonSlug }: { lessonSlug: string }) {
           if (entry.isIntersecting) visible.add(entry.target);
           else visible.delete(entry.target);
         }
-        const top = headings.find((heading) => visible.has(heading));
-        if (!top || top.id === current) return;
-        current = top.id;
-        clearTimeout(dwell);
-        dwell = setTimeout(() => {
-          if (current && current !== reported) {
-            reported = current;
-            reportProgress({ type: 'section-viewed', lessonSlug, target: current });
-          }
-        }, DWELL_MS);
+        consider();
       },
       // The upper 60% of the viewport: a heading counts once it is where a reader's eyes are.
       { rootMargin: '0px 0px -40% 0px' },
@@ -110,6 +124,7 @@ export function SectionViewTracker({ lessonSlug }: { lessonSlug: string }) {
       cancelled = true;
       mounted = false;
       clearTimeout(dwell);
+      window.removeEventListener('scroll', onMove);
       observer.disconnect();
       stopForwarding();
     };
