@@ -76,3 +76,18 @@ export function nodeName(node: Pick<TraceNode, 'id' | 'names' | 'kind' | 'op' | 
   if (node.kind === 'constant') return `const${node.id}`;
   return `${node.op}${node.id}`;
 }
+
+/**
+ * What a learner reads for a node: its name, or for an unnamed operation the operation on its
+ * inputs (`(u × c)`, `log(x)`), never an internal id such as mul4 (issue 16, items 10 and 11).
+ */
+export function readableNodeName(layout: Pick<GraphLayout, 'nodes' | 'edges'>, nodeId: number): string {
+  const node = layout.nodes.find((candidate) => candidate.id === nodeId);
+  if (!node) return 'a node';
+  if (node.kind !== 'op' || node.opLabel !== '') return node.kind === 'constant' ? node.label : node.name;
+  const inputs = layout.edges
+    .filter((edge) => edge.to === nodeId)
+    .sort((a, b) => a.argIndex - b.argIndex)
+    .map((edge) => readableNodeName(layout, edge.from));
+  return inputs.length === 2 ? `(${inputs[0]} ${node.label} ${inputs[1]})` : `${node.label}(${inputs.join(', ')})`;
+}

@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { EXAMPLE_PROGRAMS, LESSON_NEURON, LESSON_WORKED_EXAMPLE } from '@/lib/autodiff/examples';
 import { compile, type CompiledProgram } from '@/lib/autodiff/program';
 import { pathsToOutput } from '@/lib/graph/paths';
-import { edgeKey, type GraphLayout } from '@/lib/graph/types';
+import { edgeKey, readableNodeName as readableName, type GraphLayout } from '@/lib/graph/types';
 import { defineWidgetState, name, oneOf } from '@/lib/widgets/url-state';
 
 import { Choice } from '../Choice';
@@ -248,19 +248,4 @@ export function BlamePathsClient({ id, layouts }: BlamePathsClientProps) {
       />
     </WidgetFrame>
   );
-}
-
-/**
- * What a learner reads for a node: its name, or for an unnamed operation the operation on its
- * inputs (`u × c`), never an internal id such as mul4 (issue 16, item 10).
- */
-function readableName(layout: GraphLayout, nodeId: number): string {
-  const node = layout.nodes.find((candidate) => candidate.id === nodeId);
-  if (!node) return 'a node';
-  if (node.kind !== 'op' || node.opLabel !== '') return node.name;
-  const inputs = layout.edges
-    .filter((edge) => edge.to === nodeId)
-    .sort((a, b) => a.argIndex - b.argIndex)
-    .map((edge) => readableName(layout, edge.from));
-  return inputs.length === 2 ? `(${inputs[0]} ${node.label} ${inputs[1]})` : `${node.label}(${inputs.join(', ')})`;
 }

@@ -3,7 +3,7 @@
 import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
 import type { CompiledProgram, ProgramResult } from '@/lib/autodiff/program';
-import { edgeKey, type GraphLayout } from '@/lib/graph/types';
+import { edgeKey, readableNodeName, type GraphLayout } from '@/lib/graph/types';
 import {
   decodeVars,
   domainIssues,
@@ -227,10 +227,7 @@ export function GraphPlaygroundClient({ id, initial }: GraphPlaygroundClientProp
     : 'output';
   const issues = useMemo(() => (run ? domainIssues(run.trace) : []), [run]);
   const untrusted = useMemo(() => (run ? untrustedGradients(run.trace) : new Set<string>()), [run]);
-  const nodeLabel = (nodeId: number) => {
-    const node = shown.layout.nodes.find((candidate) => candidate.id === nodeId);
-    return node && node.opLabel !== '' ? node.name : (node?.op ?? 'a node');
-  };
+  const nodeLabel = (nodeId: number) => readableNodeName(shown.layout, nodeId);
 
   return (
     <WidgetFrame
@@ -269,7 +266,8 @@ export function GraphPlaygroundClient({ id, initial }: GraphPlaygroundClientProp
                 </option>
               ))}
             </select>
-            <p className={styles.hint}>{example.description}</p>
+            {/* The example's description only while its program is the one shown. */}
+            {values.src === '' ? <p className={styles.hint}>{example.description}</p> : null}
           </div>
         )}
         {hidden.has('editor') ? null : (
@@ -397,7 +395,7 @@ export function GraphPlaygroundClient({ id, initial }: GraphPlaygroundClientProp
             {issues.map((issue, index) => (
               <span key={issue.node}>
                 {index > 0 ? ' ' : ''}
-                At {nodeLabel(issue.node)}: {issue.message}.
+                {nodeLabel(issue.node)}: {issue.message}.
               </span>
             ))}{' '}
             Its value is undefined (shown as —), so every gradient that passes through it means nothing; the table marks
@@ -496,7 +494,7 @@ const GradientTable = memo(function GradientTable({
               <td>{formatNumber(env[name]!)}</td>
               <td>
                 {untrusted.has(name)
-                  ? `undefined (the engine's ${formatNumber(run.gradients[name] ?? Number.NaN)} passes through an undefined value)`
+                  ? `undefined (engine: ${formatNumber(run.gradients[name] ?? Number.NaN)})`
                   : formatNumber(run.gradients[name] ?? Number.NaN)}
               </td>
               <td>{mode === 'reverse' ? 'the one backward pass' : `forward pass ${index + 1}, started at ${name}`}</td>
