@@ -34,7 +34,12 @@ export interface Layer {
   offset: number;
 }
 
-export function layersOf(depth: number): Layer[] {
+const layerCache = new Map<number, readonly Layer[]>();
+
+/** The layers of a network `depth` weight layers deep; cached (the boundary shading asks per pixel). */
+export function layersOf(depth: number): readonly Layer[] {
+  const known = layerCache.get(depth);
+  if (known) return known;
   const layers: Layer[] = [];
   let offset = 0;
   for (let l = 1; l <= depth; l++) {
@@ -43,6 +48,8 @@ export function layersOf(depth: number): Layer[] {
     layers.push({ index: l, inputs, outputs, offset });
     offset += inputs * outputs + outputs;
   }
+  Object.freeze(layers);
+  layerCache.set(depth, layers);
   return layers;
 }
 

@@ -2,6 +2,7 @@ import {
   formulaPractice,
   graphPractice,
   knowledgeCheck,
+  networkPractice,
 } from '@/content/lessons/chain-rule-computational-graphs/questions';
 import type { Loss } from '@/lib/quiz/schema';
 import { FormulaQuestion } from '@/app/_components/quiz/FormulaQuestion';
@@ -57,8 +58,8 @@ export function KnowledgeCheck() {
           Practice on the graph
         </h3>
         <p className={styles.intro}>
-          These use the lesson&apos;s neuron with numbers picked for you. Work them out by hand or with a calculator;
-          the server checks them with the same autodiff engine that drives the widgets.
+          These use the lesson&apos;s neuron, and at the end a small network, with numbers picked for you. Work them out
+          by hand or with a calculator; the server checks them with the same autodiff engine that drives the widgets.
         </p>
         <ol className="kc-questions">
           {graphPractice.map((question, index) => (
@@ -83,6 +84,21 @@ export function KnowledgeCheck() {
                 number={knowledgeCheck.length + graphPractice.length + index + 1}
                 promptHtml={renderInlineMath(question.prompt)}
                 lossHtml={renderInlineMath(LOSS_TEX[question.target.loss].replace(' given below', ''))}
+              />
+            </li>
+          ))}
+          {networkPractice.map((question, index) => (
+            <li key={question.id} id={questionAnchor(question.id)} data-question={question.id}>
+              <NumericQuestion
+                id={question.id}
+                number={knowledgeCheck.length + graphPractice.length + formulaPractice.length + index + 1}
+                promptHtml={renderInlineMath(question.prompt)}
+                lossHtml={null}
+                parts={question.parts.map((part) => ({
+                  id: part.id,
+                  labelHtml: renderInlineMath(part.label),
+                  labelText: inlineMathAsText(part.label),
+                }))}
               />
             </li>
           ))}

@@ -10,7 +10,7 @@
  * State lives in the URL (lib/widgets/url-state): the setup and the step count, replayed
  * deterministically by lib/network/session, so a shared link shows the same network.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 
 import { edgeKey } from '@/lib/graph/types';
 import { DATASET_KINDS, POINT_COUNT, dataset, type DatasetKind } from '@/lib/network/data';
@@ -194,8 +194,9 @@ export function NetworkClient({ id }: { id: string }) {
         } at step ${snapshot.divergedAt}. The steps overshoot: lower the learning rate, then reset the training.`;
 
   const setStart = (control: string, patch: Parameters<typeof set>[0]) => update(control, { ...patch, steps: 0 });
-  const pickPoint = (next: number) => update('point', { point: next });
-  const pick = (next: string) => update('pick', { pick: next });
+  // Stable, so the memoised drawings (the 64 data points, the layer view) skip a training step.
+  const pickPoint = useCallback((next: number) => update('point', { point: next }), [update]);
+  const pick = useCallback((next: string) => update('pick', { pick: next }), [update]);
 
   return (
     <WidgetFrame
