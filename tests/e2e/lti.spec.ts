@@ -5,6 +5,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { rmSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 
 import { TestPlatform } from '../lti-platform/platform';
@@ -151,6 +152,90 @@ test.describe('LTI 1.3 launch and grade passback', () => {
     expect(scores.map((score) => score.body.scoreGiven)).toEqual([0, 2]);
     const times = scores.map((score) => Date.parse(score.body.timestamp));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
+  });
+});
+
+async function expectAxeClean(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  expect(results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual(
+    [],
+  );
+}
+
+test.describe('LTI instructor journeys', () => {
+  let platform: TestPlatform;
+
+  test.beforeAll(async () => {
+    platform = await new TestPlatform({ toolJwks: `${TOOL}/lti/jwks` }).start();
+    register(platform, `file:./data/e2e-${port}.db`);
+  });
+
+  test.afterAll(async () => {
+    await platform?.stop();
+  });
+
+  test('an instructor launch signs in to the class dashboard, which shows the LMS section; LMS connections registers an LMS from a one-time link', async ({
+    page,
+  }) => {
+    test.setTimeout(90_000);
+    platform.members = [
+      { user_id: 'roster-a', roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Learner'], name: 'Ana Roster' },
+    ];
+    platform.pendingLaunches.set(
+      'e2e-teacher',
+      platform.resourceLinkClaims('e2e-teacher', {
+        toolBase: TOOL,
+        roles: ['http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor'],
+        name: 'Ines Teacher',
+        contextId: 'e2e-teach',
+      }),
+    );
+    await page.goto(`${platform.issuer}/course?${new URLSearchParams({ tool: TOOL, hint: 'e2e-teacher' }).toString()}`);
+    await page.getByRole('button', { name: 'Open the chain rule lesson' }).click();
+    await page.waitForURL(/\/instructor\/classes\/[0-9a-f-]+$/);
+    await expect(page.getByRole('heading', { name: /LMS: Test LMS/ })).toBeVisible();
+    await page.getByRole('button', { name: 'Sync roster' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Roster synced' })).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole('row', { name: /Ana Roster/ })).toContainText('not started');
+    await expectAxeClean(page);
+
+    await page.goto(`${TOOL}/instructor/lms`);
+    await expect(page.getByRole('heading', { name: 'LMS connections' })).toBeVisible();
+    await expectAxeClean(page);
+    await page.getByRole('button', { name: 'Make a registration link' }).click();
+    const link = await page.getByRole('textbox', { name: 'One-time registration link' }).inputValue();
+    expect(link).toMatch(/\/lti\/register\?link=/);
+    // What Moodle or Canvas does with the pasted link.
+    const other = await new TestPlatform({ toolJwks: `${TOOL}/lti/jwks`, clientId: 'dynamic-client' }).start();
+    try {
+      await page.goto(
+        `${link}&${new URLSearchParams({ openid_configuration: `${other.issuer}/.well-known/openid-configuration`, registration_token: 'reg-token' }).toString()}`,
+      );
+      await expect(page.getByRole('heading', { name: 'Autodidact is registered' })).toBeVisible();
+      expect(other.registrations).toHaveLength(1);
+      await page.goto(link);
+      await expect(page.getByRole('heading', { name: /Paste this link|not valid/ })).toBeVisible();
+    } finally {
+      await other.stop();
+    }
+  });
+
+  test('deep linking: the instructor picks a lesson and the platform receives a signed content item', async ({
+    page,
+  }) => {
+    test.setTimeout(60_000);
+    platform.pendingLaunches.set('e2e-dl', platform.deepLinkingClaims('e2e-dl', TOOL));
+    await page.goto(`${platform.issuer}/course?${new URLSearchParams({ tool: TOOL, hint: 'e2e-dl' }).toString()}`);
+    await page.getByRole('button', { name: 'Open the chain rule lesson' }).click();
+    await expect(page.getByRole('heading', { name: 'Choose a lesson to add to your course' })).toBeVisible();
+    await expectAxeClean(page);
+    await page.getByRole('button', { name: /^Add / }).first().click();
+    await expect(page.getByRole('heading', { name: 'Activity added' })).toBeVisible();
+    expect(platform.deepLinkResponses).toHaveLength(1);
+    expect(platform.deepLinkResponses[0]!['https://purl.imsglobal.org/spec/lti/claim/message_type']).toBe(
+      'LtiDeepLinkingResponse',
+    );
   });
 });
 

@@ -106,7 +106,7 @@ export function RegistrationLinkForm({ action }: { action: (previous: LmsFormSta
   const [state, formAction, pending] = useActionState(action, { error: null });
   const id = useId();
   return (
-    <form action={formAction} className={styles.form} aria-label="One-time registration link">
+    <form action={formAction} className={styles.form} aria-label="Register by link">
       {state.link ? (
         <div className={styles.field}>
           <label htmlFor={`${id}-link`}>One-time registration link</label>
