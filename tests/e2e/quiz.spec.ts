@@ -134,7 +134,7 @@ test('a learner answers the knowledge check, sees feedback, reloads and finds th
 
   // A generated question: the learner's own numbers, answered with the closed-form derivative.
   const practice = page.locator('[data-quiz="practice"]');
-  const edge = practice.locator('[data-question="edge-sigmoid"]');
+  const edge = practice.locator('[data-question="edge-sigmoid"] form').first();
   const g = await givens(edge);
   const a = sigmoid(g.w! * g.x! + g.b!);
   await edge.getByRole('textbox').fill((a * (1 - a)).toFixed(4));
@@ -142,7 +142,7 @@ test('a learner answers the knowledge check, sees feedback, reloads and finds th
   await expect(edge.getByRole('status')).toContainText('Correct.');
 
   // The multi-part question: sigma(z) where its slope belongs gets partial credit and named feedback.
-  const factors = practice.locator('[data-question="chain-factors"]');
+  const factors = practice.locator('[data-question="chain-factors"] form').first();
   const f = await givens(factors);
   const af = sigmoid(f.w! * f.x! + f.b!);
   // This question uses squared error, L = (a − y)², so ∂L/∂a = 2(a − y).

@@ -183,7 +183,7 @@ function FormulaForm({ formId, legend, lossHtml, view, locked, onSubmit, status,
           autoComplete="off"
           autoCapitalize="off"
           spellCheck={false}
-          placeholder="for example (sigmoid(w*x + b) - y) * x"
+          placeholder="for example 2*x*(w - b)"
           value={text}
           disabled={locked}
           aria-describedby={previewId}
