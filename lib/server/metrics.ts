@@ -21,7 +21,7 @@ export interface Metrics {
   requests: Counter<'route' | 'method' | 'status'>;
   duration: Histogram<'route' | 'method'>;
   databaseErrors: Counter<'code'>;
-  /** Set by whoever can count the LTI outbox (see lib/server/lti); absent until then. */
+  /** LTI grade deliveries waiting; set by /api/metrics at each scrape (lib/server/lti/outbox). */
   outboxDepth: Gauge;
 }
 

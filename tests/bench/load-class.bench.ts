@@ -15,7 +15,8 @@
  *             choice answers pick an offered letter at random (some right), numeric answers are
  *             wrong, and 70 % of wrong answers are retried while attempts remain;
  *   leave     once every question is closed; a new learner arrives in its place, so N stays N.
- * Learners added by a step arrive spread over its first 30 s.
+ * Learners added by a step arrive spread over its first 45 s. LOAD_CLASS_PAGE=0 leaves out the page
+ * request (as when a CDN or a caching proxy in front serves the static lesson page).
  *
  * HTTP is autocannon's programmatic API (docs/decisions/018): the learners' schedule hands the
  * earliest due action to whichever connection asks next, and autocannon paces the connections at
@@ -31,6 +32,7 @@
  *   LOAD_CLASS_INSTANCES     app servers (PostgreSQL only) (default 1; 2 for the multi-instance run)
  *   LOAD_CLASS_CONNECTIONS   connections per app server   (default 96)
  *   LOAD_CLASS_KEEP_GOING=1  run every step even after one fails the SLO
+ *   LOAD_CLASS_PAGE=0        no page requests (a CDN or caching proxy serves the static page)
  *   APP_SERVER_NODE_ARGS     e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server(s)
  * Uses the production build in NEXT_DIST_DIR (default .next); build first when sources changed.
  * Learner rate limits are raised for the run (one loopback address stands for a whole class).
@@ -67,6 +69,7 @@ const CONNECTIONS = Number(process.env.LOAD_CLASS_CONNECTIONS ?? 96);
 const SPREAD = Number(process.env.LOAD_CLASS_SPREAD ?? 8);
 const KEEP_GOING = process.env.LOAD_CLASS_KEEP_GOING === '1';
 const FIRST_PORT = Number(process.env.LOAD_CLASS_PORT ?? 3181);
+const WITH_PAGE = process.env.LOAD_CLASS_PAGE !== '0';
 
 /** Think times in seconds, [min, max], drawn uniformly. Printed with every figure. */
 export const THINK = {
@@ -75,7 +78,7 @@ export const THINK = {
   beacon: [10, 20],
   firstAnswer: [20, 80],
   answer: [40, 80],
-  arrivalSpread: [0, 30],
+  arrivalSpread: [0, 45],
 } as const;
 const RETRY_WRONG = 0.7;
 
@@ -231,7 +234,7 @@ class Simulation {
     this.schedules = targets.map(() => new Schedule());
   }
 
-  /** Adds `count` learners arriving over the next 30 s (from `now`). */
+  /** Adds `count` learners arriving over the next 45 s (from `now`). */
   addLearners(count: number, now: number): void {
     for (let i = 0; i < count; i++) this.arrive(now + between(THINK.arrivalSpread));
   }
@@ -253,7 +256,7 @@ class Simulation {
       lastAnswerAt: 0,
     };
     this.learners.push(learner);
-    this.schedule(learner, 'page', at);
+    this.schedule(learner, WITH_PAGE ? 'page' : 'state', at);
   }
 
   private schedule(learner: Learner, route: Route, due: number): void {
@@ -286,7 +289,12 @@ class Simulation {
     const post = { 'content-type': 'application/json', origin: baseUrl, 'sec-fetch-site': 'same-origin' };
     switch (action.route) {
       case 'page':
-        return { method: 'GET', path: `/lessons/${LESSON}`, headers: { accept: 'text/html', ...cookie } };
+        // As a browser asks: compressed (the page is ~700 kB of HTML, ~90 kB gzipped).
+        return {
+          method: 'GET',
+          path: `/lessons/${LESSON}`,
+          headers: { accept: 'text/html', 'accept-encoding': 'gzip, deflate, br', ...cookie },
+        };
       case 'state':
         return { method: 'GET', path: `/api/lessons/${LESSON}/state`, headers: { ...cookie } };
       case 'join':
@@ -419,7 +427,7 @@ class Simulation {
   expectedRate(seconds: number, arriving: number): number {
     const active = this.learners.filter((learner) => learner.phase !== 'left').length;
     const perLearner = 1 / 15 + 1 / 60;
-    return active * perLearner + (arriving * 3) / seconds;
+    return active * perLearner + (arriving * (WITH_PAGE ? 3 : 2)) / seconds;
   }
 }
 
@@ -785,7 +793,7 @@ async function main(): Promise<void> {
     return admin.toString();
   })();
   console.error(
-    `[load:class] build ${distDir()}, ${KIND} with ${INSTANCES} app server(s), steps ${STEPS.join(', ')} learners × ${STEP_SECONDS} s, ${CONNECTIONS} connections per server`,
+    `[load:class] build ${distDir()}, ${KIND} with ${INSTANCES} app server(s), ${WITH_PAGE ? 'page HTML served by the app' : 'no page requests (LOAD_CLASS_PAGE=0)'}, steps ${STEPS.join(', ')} learners × ${STEP_SECONDS} s, ${CONNECTIONS} connections per server`,
   );
   console.error(
     `[load:class] think times (s): page→state ${THINK.pageToState.join('-')}, state→join ${THINK.stateToJoin.join('-')}, beacon every ${THINK.beacon.join('-')}, first answer ${THINK.firstAnswer.join('-')}, then an answer every ${THINK.answer.join('-')}; ${RETRY_WRONG * 100} % of wrong answers retried`,
@@ -843,11 +851,20 @@ async function main(): Promise<void> {
     }));
     console.table(table);
     for (const { figures, ok } of results) {
-      console.log(JSON.stringify({ bench: 'load-class', database: KIND, instances: INSTANCES, slo: ok, ...figures }));
+      console.log(
+        JSON.stringify({
+          bench: 'load-class',
+          database: KIND,
+          instances: INSTANCES,
+          page: WITH_PAGE,
+          slo: ok,
+          ...figures,
+        }),
+      );
     }
     console.log(
       best
-        ? `Largest class holding the SLO (${KIND}, ${INSTANCES} app server(s)): ${best.figures.learners} concurrent learners (answers p95 ${fmt(best.figures.routes.answer.p95)} ms, state p95 ${fmt(best.figures.routes.state.p95)} ms, 0 errors, ${simulation.acknowledged.size} acknowledged answers all stored; think times: beacon ${THINK.beacon.join('-')} s, answer ${THINK.answer.join('-')} s).`
+        ? `Largest class holding the SLO (${KIND}, ${INSTANCES} app server(s)${WITH_PAGE ? '' : ', no page requests'}): ${best.figures.learners} concurrent learners (answers p95 ${fmt(best.figures.routes.answer.p95)} ms, state p95 ${fmt(best.figures.routes.state.p95)} ms, 0 errors, ${simulation.acknowledged.size} acknowledged answers all stored; think times: beacon ${THINK.beacon.join('-')} s, answer ${THINK.answer.join('-')} s).`
         : `No step held the SLO (${KIND}, ${INSTANCES} app server(s))${missing.length ? `: ${missing.length} acknowledged answers missing` : ''}.`,
     );
     if (missing.length > 0) process.exitCode = 1;

@@ -74,6 +74,7 @@ describe('operability', () => {
     );
     expect(text).toContain('autodidact_http_request_duration_seconds_bucket');
     expect(text).toContain('autodidact_database_errors_total');
+    expect(text).toMatch(/^autodidact_lti_outbox_depth 0$/m);
   });
 });
 

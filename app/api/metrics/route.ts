@@ -1,6 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 
 import { serverEnv } from '@/lib/env';
+import { ltiOutboxDepth } from '@/lib/server/lti/outbox';
+import { log } from '@/lib/server/log';
 import { metrics } from '@/lib/server/metrics';
 
 export const dynamic = 'force-dynamic';
@@ -32,7 +34,14 @@ export async function GET(request: Request) {
       { status: 401, headers: { ...NO_STORE, 'WWW-Authenticate': 'Bearer' } },
     );
   }
-  const { registry } = metrics();
+  const { registry, outboxDepth } = metrics();
+  try {
+    // Read at scrape time: one COUNT over the pending rows, not a query per request.
+    outboxDepth.set(await ltiOutboxDepth());
+  } catch (error) {
+    // A scrape still answers with everything else; the gauge keeps its last value.
+    log.warn({ err: error }, 'metrics: LTI outbox depth unavailable');
+  }
   return new Response(await registry.metrics(), {
     headers: { ...NO_STORE, 'Content-Type': registry.contentType },
   });
