@@ -16,6 +16,8 @@ export async function LmsSyncSection({ cohortId, now }: { cohortId: string; now:
   const status = await withInstructor((db, headers) => lmsSection(db, headers, cohortId));
   if (!status) return null;
   const lastSent = status.lastSentAt?.getTime() ?? null;
+  // Several LMS links may open the same lesson; name each activity once.
+  const activities = [...new Set(status.links.map((link) => link.title ?? link.lessonSlug))];
   const lastRoster = status.lastRosterSyncAt?.getTime() ?? null;
   return (
     <section aria-labelledby="lms-heading" className={styles.card} style={{ margin: '1rem 0' }}>
@@ -23,8 +25,10 @@ export async function LmsSyncSection({ cohortId, now }: { cohortId: string; now:
         LMS: {status.platformName}
       </h2>
       <p style={{ margin: '0 0 0.4rem' }}>
-        Linked to the course “{status.contextTitle}” ({status.issuer}). Grades go to its gradebook:{' '}
-        {status.links.map((link) => link.title ?? link.lessonSlug).join(', ') || 'no activity yet'}.
+        Linked to the LMS course “{status.contextTitle}” ({status.issuer}).{' '}
+        {activities.length > 0
+          ? `Activities that send grades to its gradebook: ${activities.join(', ')}.`
+          : 'No activity has been opened from it yet.'}
       </p>
       <p className={styles.muted} style={{ margin: '0 0 0.4rem' }}>
         Last grade sent:{' '}

@@ -9,6 +9,9 @@ import { myLmsConnections } from '@/lib/server/lti/instructor';
 import { addPlatformAction, registrationLinkAction, removePlatformAction } from './actions';
 
 export const metadata: Metadata = { title: 'LMS connections' };
+
+// Long URLs wrap anywhere rather than widen a phone screen.
+const URL_STYLE = { marginLeft: 0, display: 'inline-block', overflowWrap: 'anywhere', maxWidth: '100%' } as const;
 export const dynamic = 'force-dynamic';
 
 export default async function LmsConnectionsPage() {
@@ -27,13 +30,21 @@ export default async function LmsConnectionsPage() {
       <h2>Paste these into your LMS</h2>
       <dl>
         <dt>Tool URL, OIDC login / initiate login URL</dt>
-        <dd className={styles.code}>{urls.login}</dd>
+        <dd className={styles.code} style={URL_STYLE}>
+          {urls.login}
+        </dd>
         <dt>Redirection URI, target link URI, deep linking URL</dt>
-        <dd className={styles.code}>{urls.redirect}</dd>
+        <dd className={styles.code} style={URL_STYLE}>
+          {urls.redirect}
+        </dd>
         <dt>Public keyset (JWKS) URL</dt>
-        <dd className={styles.code}>{urls.jwks}</dd>
+        <dd className={styles.code} style={URL_STYLE}>
+          {urls.jwks}
+        </dd>
         <dt>A lesson&apos;s launch URL</dt>
-        <dd className={styles.code}>{urls.lesson}</dd>
+        <dd className={styles.code} style={URL_STYLE}>
+          {urls.lesson}
+        </dd>
       </dl>
 
       <h2>Register in one step</h2>
