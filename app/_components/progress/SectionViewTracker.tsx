@@ -69,11 +69,13 @@ export function SectionViewTracker({ lessonSlug }: { lessonSlug: string }) {
     const consider = () => {
       if (!moved) return;
       const top = headings.find((heading) => visible.has(heading));
-      if (!top || top.id === current) return;
-      current = top.id;
+      if (top?.id === current) return;
+      // A heading that left the reading area before its dwell ended was only scrolled past.
       clearTimeout(dwell);
+      current = top?.id ?? null;
+      if (!top) return;
       dwell = setTimeout(() => {
-        if (current && current !== reported) {
+        if (current && current !== reported && visible.has(top)) {
           reported = current;
           reportProgress({ type: 'section-viewed', lessonSlug, target: current });
         }
