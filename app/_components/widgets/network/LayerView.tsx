@@ -22,7 +22,7 @@ import { prettyName } from './names';
 import styles from './network.module.css';
 
 const WIDTH = 340;
-const HEIGHT = 206;
+const HEIGHT = 214;
 const R = 19;
 
 export interface LayerViewProps {
@@ -166,13 +166,9 @@ function LayerViewImpl({
             </text>
           </g>
           {pickedEdge ? (
-            <text
-              className={styles.weightLabel}
-              x={(pickedEdge.source.x + pickedEdge.target.x) / 2}
-              y={(pickedEdge.source.y + pickedEdge.target.y) / 2 - 6}
-              textAnchor="middle"
-            >
-              {prettyName(picked)} = {formatNumber(values[picked] ?? Number.NaN, 3)}
+            // Under the drawing, not on the edge: between closely spaced layers it would cover a neuron.
+            <text className={styles.weightLabel} x={4} y={HEIGHT - 4}>
+              highlighted: {prettyName(picked)} = {formatNumber(values[picked] ?? Number.NaN, 3)}
             </text>
           ) : null}
         </svg>
