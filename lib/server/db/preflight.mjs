@@ -82,20 +82,20 @@ export class DatabaseInUseError extends Error {
  */
 export function claimDatabase(databaseFile, port) {
   const lockFile = serverLockFile(databaseFile);
-  const holder = serverUsing(databaseFile);
-  if (holder) throw new DatabaseInUseError(databaseFile, holder);
   const record = JSON.stringify({ pid: process.pid, port: port ?? null, started: processStartTime(process.pid) });
-  // A stale file is replaced; two servers starting in the same instant race on the exclusive create.
-  rmSync(/* turbopackIgnore: true */ lockFile, { force: true });
+  // The exclusive create decides between two servers starting at the same instant; a file left by
+  // a server that is gone is removed and the create tried once more.
   let fd;
-  try {
-    fd = openSync(/* turbopackIgnore: true */ lockFile, 'wx', 0o600);
-  } catch (error) {
-    if (error.code === 'EEXIST') {
-      const winner = serverUsing(databaseFile);
-      if (winner) throw new DatabaseInUseError(databaseFile, winner);
+  for (let attempt = 0; fd === undefined; attempt++) {
+    try {
+      fd = openSync(/* turbopackIgnore: true */ lockFile, 'wx', 0o600);
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      const holder = serverUsing(databaseFile);
+      if (holder) throw new DatabaseInUseError(databaseFile, holder);
+      if (attempt > 0) throw error;
+      rmSync(/* turbopackIgnore: true */ lockFile, { force: true });
     }
-    throw error;
   }
   writeSync(fd, record);
   closeSync(fd);
