@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 import { currentInstructor, type Instructor } from '../auth/accounts';
 import type { Db } from '../db/client';
-import { HttpError, parseOrThrow } from '../http';
+import { HttpError } from '../http';
 import { findSession, sessionIdFrom } from '../session';
 import { cohortRoleOf, roleAtLeast, roleTooWeak, type CohortRole, type StaffedCohortRow } from './staff';
 
@@ -26,6 +26,16 @@ export const idSchema = z
   .min(1)
   .max(100)
   .regex(/^[A-Za-z0-9_-]+$/, 'is not a valid id');
+
+/**
+ * An id from the address or a form, or a 400 with the code `invalid-id`: pages turn that code
+ * (and only that one) into their 404, since a malformed id names no page (issue 19).
+ */
+export function parseId(value: unknown, field: string): string {
+  const result = idSchema.safeParse(value);
+  if (result.success) return result.data;
+  throw new HttpError(400, 'invalid-id', `${field}: is not a valid id.`, [`${field}: is not a valid id`]);
+}
 
 export async function requireInstructor(db: Db, headers: Headers): Promise<Instructor> {
   const instructor = await currentInstructor(db, headers);
@@ -61,7 +71,7 @@ export async function requireCohortRole(
   needed: CohortRole,
 ): Promise<OwnedCohort> {
   const instructor = await requireInstructor(db, headers);
-  const id = parseOrThrow(idSchema, cohortId, ['cohortId']);
+  const id = parseId(cohortId, 'cohortId');
   const found = await cohortRoleOf(db, instructor.id, id);
   if (!found) throw notYours();
   if (!roleAtLeast(found.role, needed)) throw roleTooWeak(found.role, needed);
@@ -85,7 +95,7 @@ export async function requireLearnerInOwnedCohort(
   needed: CohortRole = 'ta',
 ): Promise<OwnedCohort & { learner: { id: string; displayName: string | null } }> {
   const owned = await requireCohortRole(db, headers, cohortId, needed);
-  const id = parseOrThrow(idSchema, learnerId, ['learnerId']);
+  const id = parseId(learnerId, 'learnerId');
   const enrollment = await db.enrollment.findUnique({
     where: { cohortId_learnerId: { cohortId: owned.cohort.id, learnerId: id } },
     select: { learner: { select: { id: true, displayName: true } } },

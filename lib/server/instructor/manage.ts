@@ -6,13 +6,7 @@ import { changePassword, emailSchema } from '../auth/accounts';
 import type { Db } from '../db/client';
 import { HttpError, parseOrThrow } from '../http';
 import { findQuestion } from '../quiz-content';
-import {
-  idSchema,
-  requireCohortRole,
-  requireInstructor,
-  requireLearnerInOwnedCohort,
-  type OwnedCohort,
-} from './access';
+import { parseId, requireCohortRole, requireInstructor, requireLearnerInOwnedCohort, type OwnedCohort } from './access';
 import { auditLogOf, recordAudit, type AuditEntry } from './audit';
 import { classNameSchema } from './classes';
 import { cohortRoleSchema, grantCohortRole, listCohortStaff, revokeCohortRole, type CohortRole } from './staff';
@@ -271,7 +265,7 @@ export async function shareClass(
 
 export async function unshareClass(db: Db, headers: Headers, cohortId: unknown, instructorId: unknown): Promise<void> {
   const owned = await requireCohortRole(db, headers, cohortId, 'owner');
-  const id = parseOrThrow(idSchema, instructorId, ['instructorId']);
+  const id = parseId(instructorId, 'instructorId');
   const staff = await listCohortStaff(db, owned.cohort.id);
   const person = staff.find((entry) => entry.instructorId === id);
   if (!person || person.creator) {

@@ -10,7 +10,7 @@ import { HttpError } from '../http';
 /**
  * The bridge between Next's request context and the data layer: pages and actions call
  * `withInstructor`, which passes the request headers to a data function and turns its refusals
- * into Next's responses (401 → the sign-in page, 403 → the 403 page, 400 → the 404 page). The permission decision
+ * into Next's responses (401 → the sign-in page, 403 → the 403 page, a malformed id → the 404 page). The permission decision
  * itself is made in the data function (lib/server/instructor/access.ts), never here.
  */
 export async function withInstructor<T>(run: (db: Db, headers: Headers) => Promise<T>, returnTo?: string): Promise<T> {
@@ -24,7 +24,7 @@ export async function withInstructor<T>(run: (db: Db, headers: Headers) => Promi
     }
     if (error instanceof HttpError && error.status === 403) forbidden();
     // A malformed id in the address (or a tampered form) names no page: 404, never a 500 (issue 19).
-    if (error instanceof HttpError && (error.status === 400 || error.status === 404)) notFound();
+    if (error instanceof HttpError && error.code === 'invalid-id') notFound();
     throw error;
   }
 }
