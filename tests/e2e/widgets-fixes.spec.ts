@@ -104,6 +104,8 @@ test.describe('item 10: blame along paths', () => {
   });
 
   test('no graph reuses a and y with new meanings, and no internal node id reaches the page', async ({ page }) => {
+    // Twelve nodes revealed one by one: slow on a shared machine, not a timing target.
+    test.setTimeout(120_000);
     const blame = await open(page, 'blame-paths', '?bp.graph=reused');
     const names = await blame
       .locator('[data-control="node"] input')
@@ -328,6 +330,8 @@ test.describe('accessibility of the new states', () => {
     test(`a pressed prediction, a hidden path, a domain warning, the mode cards and the w plot are axe-clean (${scheme})`, async ({
       page,
     }) => {
+      // Four widgets driven, then an axe scan: slow on a shared machine, not a timing target.
+      test.setTimeout(120_000);
       await page.emulateMedia({ colorScheme: scheme });
       const stepper = await open(page, 'backward-steps');
       await stepper.getByRole('button', { name: 'Predict dL/dw is negative' }).click();
