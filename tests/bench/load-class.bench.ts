@@ -46,6 +46,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 
 import { graphPractice } from '../../content/lessons/chain-rule-computational-graphs/questions';
+import { checkPortFree } from '../../lib/cli/preflight.mjs';
 import { extractToc } from '../../lib/content/headings';
 import { WIDGETS } from '../../lib/widgets/catalog';
 import {
@@ -708,6 +709,19 @@ function holdsSlo(figures: Figures): boolean {
   );
 }
 
+/** The first port from `start` that nothing listens on (127.0.0.1, where the servers listen). */
+async function freePortFrom(start: number): Promise<number> {
+  for (let port = start; port < start + 50; port++) {
+    try {
+      await checkPortFree(port, '127.0.0.1');
+      return port;
+    } catch {
+      console.error(`[load:class] port ${port} is in use: trying ${port + 1}`);
+    }
+  }
+  throw new Error(`no free port in ${start}-${start + 49}: set LOAD_CLASS_PORT`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The class, and the database check afterwards
 
@@ -801,10 +815,13 @@ async function main(): Promise<void> {
   const database = await scratchDatabase(KIND, adminUrl ? { adminUrl, prefix: 'autodidact_loadclass' } : {});
   const servers: AppServer[] = [];
   try {
+    let port = FIRST_PORT;
     for (let i = 0; i < INSTANCES; i++) {
+      // A port some other server holds would answer the health check in our server's place.
+      port = await freePortFrom(port);
       servers.push(
         await startAppServer({
-          port: FIRST_PORT + i,
+          port: port++,
           databaseUrl: database.url,
           // One loopback address stands for a whole class here: learner rate limits off for the run.
           env: { AUTODIDACT_RATE_LIMIT: 'off', LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '10' },

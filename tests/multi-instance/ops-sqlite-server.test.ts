@@ -8,6 +8,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { freePort } from '../bench/bench-server';
 import { root, scratchDatabase, startAppServer, newSession, type AppServer, type ScratchDatabase } from './app-server';
 
 const TOKEN = 'metrics-token-for-tests-0123456789';
@@ -16,8 +17,9 @@ let server: AppServer;
 
 beforeAll(async () => {
   database = await scratchDatabase('sqlite');
+  // Free ports, not fixed ones: a developer's other servers must not answer in this one's place.
   server = await startAppServer({
-    port: 3183,
+    port: await freePort(),
     databaseUrl: database.url,
     env: { AUTODIDACT_METRICS_TOKEN: TOKEN },
   });
@@ -30,8 +32,12 @@ afterAll(async () => {
 
 describe('one server per SQLite file', () => {
   it('a second server on the same file exits with a plain line; the first keeps serving', async () => {
-    await expect(startAppServer({ port: 3184, databaseUrl: database.url, healthTimeoutMs: 60_000 })).rejects.toThrow(
-      new RegExp(`database ${database.file} is in use by another Autodidact server \\(pid \\d+, port 3183\\)`),
+    await expect(
+      startAppServer({ port: await freePort(), databaseUrl: database.url, healthTimeoutMs: 60_000 }),
+    ).rejects.toThrow(
+      new RegExp(
+        `database ${database.file} is in use by another Autodidact server \\(pid \\d+, port ${server.port}\\)`,
+      ),
     );
     const health = await fetch(`${server.baseUrl}/api/health`);
     expect(health.status).toBe(200);
