@@ -9,6 +9,7 @@ import { assertSameOrigin, handle, HttpError, json, parseOrThrow, readJson } fro
 import { requireOwnedCohort, type OwnedCohort } from './instructor/access';
 import { learnerLabel } from './instructor/overview';
 import { findQuestion } from './quiz-content';
+import { limitLearnerCall } from './resume-codes';
 import { requireSession } from './session';
 
 /**
@@ -96,6 +97,7 @@ export async function createProblemReport(
 export function postProblemReportHandler(request: Request, db: Db): Promise<Response> {
   return handle(async () => {
     assertSameOrigin(request);
+    await limitLearnerCall(request);
     const input = parseOrThrow(problemReportSchema, await readJson(request, MAX_REPORT_BYTES));
     const session = await requireSession(db, request);
     const report = await createProblemReport(db, session.learnerId, input);

@@ -9,6 +9,7 @@ import { isLessonSlug } from '@/lib/content/catalog';
 import type { Db } from './db/client';
 import { Prisma } from './db/generated/sqlite/client';
 import { handle, HttpError, json, parseOrThrow } from './http';
+import { limitLearnerCall } from './resume-codes';
 import { requireSession } from './session';
 
 /**
@@ -193,6 +194,7 @@ export function getResumePointHandler(request: Request, db: Db): Promise<Respons
   return handle(async () => {
     const params = Object.fromEntries(new URL(request.url).searchParams);
     const { lessonSlug } = parseOrThrow(resumeQuerySchema, params);
+    await limitLearnerCall(request);
     const session = await requireSession(db, request);
     return json(await resumePoint(db, session.learnerId, lessonSlug));
   });

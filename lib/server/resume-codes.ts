@@ -6,7 +6,8 @@ import { z } from 'zod';
 
 import { clientAddress } from './api/client-address';
 import type { Db } from './db/client';
-import { assertSameOrigin, handle, HttpError, json, parseOrThrow, readJson } from './http';
+import { assertSameOrigin, handle, HttpError, json, parseOrThrow, readJson, TooManyRequests } from './http';
+import { consume as consumeRequest } from './rate-limit';
 import { createSessionFor, requireSession, sessionCookie, sessionIdFrom } from './session';
 
 /**
@@ -125,15 +126,21 @@ async function peek(db: Db, key: string, rule: ThrottleRule, now: number): Promi
   return { count: row.failures, resetAt: Number(row.windowStartMs) + rule.windowMs };
 }
 
-function tooMany(resetAt: number, now: number): HttpError {
+function tooMany(resetAt: number, now: number): TooManyRequests {
   const seconds = Math.max(1, Math.ceil((resetAt - now) / 1000));
   const minutes = Math.ceil(seconds / 60);
-  const error = new HttpError(
-    429,
-    'too-many-tries',
+  return new TooManyRequests(
     `Too many tries with resume codes. Wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
+    seconds,
   );
-  return Object.assign(error, { retryAfterSeconds: seconds });
+}
+
+/** The per-client and per-session request limits every learner endpoint passes (decision 019). */
+export async function limitLearnerCall(request: Request): Promise<string | null> {
+  const session = await sessionIdFrom(request);
+  await consumeRequest('learner-api:client', clientAddress(request.headers));
+  await consumeRequest('learner-api:session', session);
+  return session;
 }
 
 export interface RedeemContext {
@@ -181,6 +188,7 @@ export async function redeemResumeCode(
 export function postResumeCodeHandler(request: Request, db: Db): Promise<Response> {
   return handle(async () => {
     assertSameOrigin(request);
+    await limitLearnerCall(request);
     const session = await requireSession(db, request);
     const { code, expiresAt } = await createResumeCode(db, session.learnerId);
     return json({ code: formatResumeCode(code), expiresAt: expiresAt.toISOString() });
@@ -195,21 +203,9 @@ export function postResumeCodeHandler(request: Request, db: Db): Promise<Respons
 export function postResumeHandler(request: Request, db: Db): Promise<Response> {
   return handle(async () => {
     assertSameOrigin(request);
+    const previous = await limitLearnerCall(request);
     const { code } = parseOrThrow(redeemSchema, await readJson(request, MAX_RESUME_BYTES));
-    const previous = await sessionIdFrom(request);
-    let learnerId: string;
-    try {
-      learnerId = await redeemResumeCode(db, code, { ip: clientAddress(request.headers), sessionId: previous });
-    } catch (error) {
-      if (error instanceof HttpError && error.status === 429) {
-        const seconds = (error as HttpError & { retryAfterSeconds?: number }).retryAfterSeconds ?? 60;
-        return json(
-          { error: { code: error.code, message: error.message } },
-          { status: 429, headers: { 'Retry-After': String(seconds) } },
-        );
-      }
-      throw error;
-    }
+    const learnerId = await redeemResumeCode(db, code, { ip: clientAddress(request.headers), sessionId: previous });
     const session = await createSessionFor(db, learnerId);
     if (previous) await db.session.deleteMany({ where: { id: previous } });
     const response = json({ ok: true });
