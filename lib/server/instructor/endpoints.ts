@@ -2,6 +2,14 @@ import 'server-only';
 
 import type { Db } from '../db/client';
 import { classProblemReports } from '../problem-reports';
+import {
+  addMyPlatform,
+  myLmsConnections,
+  myRegistrationLink,
+  removeMyPlatform,
+  retryDeliveriesNow,
+  syncRosterNow,
+} from '../lti/instructor';
 import { allQuizzes } from '../quiz-content';
 import { requireInstructor } from './access';
 import { questionAnalysis } from './analysis';
@@ -180,6 +188,37 @@ export const instructorEndpoints: readonly InstructorEndpoint[] = [
     source: 'app/api/instructor/classes/[cohortId]/xapi.json/route.ts',
     scope: 'class',
     call: (db, headers, { cohortId }) => xapiExport(db, headers, cohortId, 'http://localhost'),
+  },
+  // Issue 18: LMS connections and the class dashboard's LMS actions (lib/server/lti/instructor.ts).
+  { source: 'app/instructor/lms/page.tsx', scope: 'instructor', call: (db, headers) => myLmsConnections(db, headers) },
+  {
+    source: 'app/instructor/lms/actions.ts#addPlatformAction',
+    scope: 'instructor',
+    call: (db, headers) => addMyPlatform(db, headers, {}),
+    ownerOutcome: { status: 400, code: 'invalid-input' },
+  },
+  {
+    source: 'app/instructor/lms/actions.ts#registrationLinkAction',
+    scope: 'instructor',
+    call: (db, headers) => myRegistrationLink(db, headers),
+  },
+  {
+    source: 'app/instructor/lms/actions.ts#removePlatformAction',
+    scope: 'instructor',
+    call: (db, headers) => removeMyPlatform(db, headers, 'no-such-connection'),
+    ownerOutcome: { status: 403, code: 'not-your-connection' },
+  },
+  {
+    source: 'app/instructor/lms/actions.ts#retryDeliveriesAction',
+    scope: 'class',
+    call: (db, headers, { cohortId }) => retryDeliveriesNow(db, headers, cohortId),
+  },
+  {
+    source: 'app/instructor/lms/actions.ts#syncRosterAction',
+    scope: 'class',
+    // A class made with a join code has no LMS roster: refused after the permission check.
+    call: (db, headers, { cohortId }) => syncRosterNow(db, headers, cohortId),
+    ownerOutcome: { status: 409, code: 'no-roster' },
   },
 ];
 
