@@ -89,13 +89,14 @@ describe('npm start refuses a bad setup before doing anything', () => {
 
   it('a port already in use', async () => {
     const blocker = net.createServer();
-    await new Promise<void>((resolve) => blocker.listen(3188, resolve));
+    await new Promise<void>((resolve) => blocker.listen(0, resolve));
+    const port = (blocker.address() as net.AddressInfo).port;
     try {
       const ran = runNode('lib/cli/start.mjs', {
         DATABASE_URL: `file:${path.join(scratch, 'port', 'app.db')}`,
-        PORT: '3188',
+        PORT: String(port),
       });
-      expectOnePlainLine(ran, /port 3188 is already in use/, /PORT=3189/);
+      expectOnePlainLine(ran, new RegExp(`port ${port} is already in use`), new RegExp(`PORT=${port + 1}`));
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
