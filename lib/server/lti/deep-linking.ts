@@ -10,6 +10,7 @@ import { CLAIM, type DeepLinkingLaunch } from '@/lib/lti/claims';
 
 import type { Db } from '../db/client';
 import { readLessonSummary } from '../lessons';
+import { lessonQuiz } from '../quiz-content';
 import { autoPostPage, escapeHtml, htmlPage, refusalPage } from './html';
 import { signingKey } from './keys';
 import { baseUrl, originsOf, toolUrls } from './platforms';
@@ -117,7 +118,8 @@ export async function handleDeepLinkChoice(db: Db, request: Request): Promise<Re
   }
   const slug = picked.data.lesson;
   const { frontmatter } = await readLessonSummary(slug);
-  const questions = await db.question.count({ where: { lessonSlug: slug } });
+  // The gradebook column's maximum: one point per knowledge-check question (outbox.ts scores the same way).
+  const questions = lessonQuiz(slug)?.questions.length ?? 0;
   const item: Record<string, unknown> = {
     type: 'ltiResourceLink',
     title: frontmatter.title,

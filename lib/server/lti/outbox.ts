@@ -1,10 +1,12 @@
 import 'server-only';
 
 import { SCOPES } from '@/lib/lti/claims';
+import { knowledgeCheckScore as scoreOf } from '@/lib/quiz/score';
 import { backoffMs, isRetryable, retryAfterMs, scoreBody } from '@/lib/lti/services';
 
 import { getDb, type Db } from '../db/client';
 import { log } from '../log';
+import { lessonQuiz } from '../quiz-content';
 import { accessToken, findOrCreateLineItem, PlatformError, postScore } from './platform-client';
 
 /**
@@ -46,25 +48,25 @@ export async function ltiOutboxDepth(db?: Db): Promise<number> {
   return client.ltiScoreOutbox.count({ where: { status: 'pending' } });
 }
 
-/** The knowledge-check score of one learner in one lesson: latest attempt per question, partial credit included. */
+/**
+ * The knowledge-check score of one learner in one lesson, by the one rule the class overview and
+ * the quiz service use (lib/quiz/score.ts: latest graded attempt per question, partial credit,
+ * unanswered questions 0; practice rounds are in another table and never count), as points out
+ * of the question count for the gradebook.
+ */
 export async function knowledgeCheckScore(
   db: Db,
   learnerId: string,
   lessonSlug: string,
 ): Promise<{ points: number; answered: number; total: number }> {
-  const questions = await db.question.findMany({ where: { lessonSlug }, select: { id: true } });
+  const questionIds = lessonQuiz(lessonSlug)?.questions.map((question) => question.id) ?? [];
   const responses = await db.response.findMany({
-    where: { learnerId, questionId: { in: questions.map((question) => question.id) } },
+    where: { learnerId, questionId: { in: questionIds } },
     select: { questionId: true, attempt: true, score: true },
   });
-  const latest = new Map<string, { attempt: number; score: number }>();
-  for (const response of responses) {
-    const seen = latest.get(response.questionId);
-    if (!seen || response.attempt > seen.attempt) latest.set(response.questionId, response);
-  }
-  let points = 0;
-  for (const { score } of latest.values()) points += score;
-  return { points, answered: latest.size, total: questions.length };
+  const fraction = scoreOf(questionIds, responses) ?? 0;
+  const answered = new Set(responses.map((response) => response.questionId)).size;
+  return { points: fraction * questionIds.length, answered, total: questionIds.length };
 }
 
 type Settings = ReturnType<typeof outboxSettings>;
