@@ -41,7 +41,7 @@ test('network questions: a first-layer path product, and two paths that must be 
   expect(Object.keys(g).sort()).toEqual(['b', 'w', 'x', 'y']);
   const c = closedForm(g);
   await first.getByRole('textbox', { name: /∂\s*L\s*\/\s*∂\s*s/ }).fill(c.dLds.toFixed(5));
-  await first.getByRole('textbox', { name: /∂\s*h\s*1\s*\/\s*∂\s*z\s*1/ }).fill(c.dh1dz1.toFixed(5));
+  await first.getByRole('textbox', { name: /∂\s*h_?\s*1\s*\/\s*∂\s*z_?\s*1/ }).fill(c.dh1dz1.toFixed(5));
   await first.getByRole('textbox', { name: /∂\s*L\s*\/\s*∂\s*w/ }).fill(c.dLdw.toFixed(5));
   await first.getByRole('button', { name: 'Check answer' }).click();
   await expect(first.getByRole('status')).toContainText('Correct.');
@@ -51,8 +51,8 @@ test('network questions: a first-layer path product, and two paths that must be 
   const second = page.locator('[data-question="network-two-paths"]');
   const g2 = await givens(second);
   const c2 = closedForm(g2);
-  await second.getByRole('textbox', { name: /through\s*h\s*1/ }).fill(c2.viaH1.toFixed(5));
-  await second.getByRole('textbox', { name: /through\s*h\s*2/ }).fill(c2.viaH2.toFixed(5));
+  await second.getByRole('textbox', { name: /through\s*h_?\s*1/ }).fill(c2.viaH1.toFixed(5));
+  await second.getByRole('textbox', { name: /through\s*h_?\s*2/ }).fill(c2.viaH2.toFixed(5));
   await second.getByRole('textbox', { name: /∂\s*L\s*\/\s*∂\s*x/ }).fill(c2.viaH1.toFixed(5));
   await second.getByRole('button', { name: 'Check answer' }).click();
   await expect(second.getByRole('status')).toContainText('2 of 3 parts correct.');
