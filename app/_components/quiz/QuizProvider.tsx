@@ -27,6 +27,16 @@ import styles from './quiz.module.css';
  * wait; answers still waiting on this device wake it at once.
  */
 
+/**
+ * The learner's state is requested as soon as this module runs, before React hydrates the page:
+ * a learner who lands on a question waits for that request, not for hydration and then the
+ * request (issue 16, item 1). loadLessonState shares the one request with every later caller.
+ */
+if (typeof window !== 'undefined') {
+  const lesson = /^\/lessons\/([^/?#]+)/.exec(window.location.pathname);
+  if (lesson?.[1]) loadLessonState(decodeURIComponent(lesson[1])).catch(() => undefined);
+}
+
 export interface PendingSubmission {
   questionId: string;
   attempt: number;
