@@ -7,7 +7,7 @@ import { createDb } from '@/lib/server/db/client';
 import { HttpError } from '@/lib/server/http';
 import { addMyPlatform, myLmsConnections, removeMyPlatform, myRegistrationLink } from '@/lib/server/lti/instructor';
 import { publicJwks } from '@/lib/server/lti/keys';
-import { deliverDueScores } from '@/lib/server/lti/outbox';
+import { deleteExpiredLoginState, deliverDueScores } from '@/lib/server/lti/outbox';
 import { addPlatform, listPlatforms, removePlatform } from '@/lib/server/lti/platforms';
 import { createRegistrationLink, handleRegistration } from '@/lib/server/lti/registration';
 import { TestPlatform } from '@/tests/lti-platform/platform';
@@ -168,5 +168,24 @@ describe('several processes delivering at once', () => {
     } finally {
       if (second !== db()) await second.$disconnect();
     }
+  });
+});
+
+describe('housekeeping', () => {
+  it('deletes login states and registration links a day after they expired, and keeps the rest', async () => {
+    const platformRow = await db().ltiPlatform.findFirstOrThrow();
+    const now = new Date();
+    const old = new Date(now.getTime() - 2 * 24 * 60 * 60_000);
+    await db().ltiLoginState.createMany({
+      data: [
+        { state: 'old-state', nonce: 'old-nonce', platformId: platformRow.id, expiresAt: old },
+        { state: 'fresh-state', nonce: 'fresh-nonce', platformId: platformRow.id, expiresAt: now },
+      ],
+    });
+    await db().ltiRegistrationToken.create({ data: { tokenHash: 'old-hash', expiresAt: old } });
+    await deleteExpiredLoginState(db(), now);
+    expect(await db().ltiLoginState.findUnique({ where: { state: 'old-state' } })).toBeNull();
+    expect(await db().ltiLoginState.findUnique({ where: { state: 'fresh-state' } })).not.toBeNull();
+    expect(await db().ltiRegistrationToken.findUnique({ where: { tokenHash: 'old-hash' } })).toBeNull();
   });
 });

@@ -192,8 +192,26 @@ export async function deliverDueScores(db: Db, settings: Settings = outboxSettin
 // --- the worker loop (one per process) -------------------------------------------------------
 
 const globalForOutbox = globalThis as unknown as {
-  autodidactLtiOutbox?: { timer: NodeJS.Timeout | null; running: boolean; again: boolean; stopped: boolean };
+  autodidactLtiOutbox?: {
+    timer: NodeJS.Timeout | null;
+    running: boolean;
+    again: boolean;
+    stopped: boolean;
+    lastCleanup: number;
+  };
 };
+
+const CLEANUP_EVERY_MS = 10 * 60_000;
+
+/**
+ * Login states and registration links past their use: a day after expiry (a used state stays
+ * that long too, so a replay within its lifetime still meets its spent row), they go.
+ */
+export async function deleteExpiredLoginState(db: Db, now = new Date()): Promise<void> {
+  const dayAgo = new Date(now.getTime() - 24 * 60 * 60_000);
+  await db.ltiLoginState.deleteMany({ where: { expiresAt: { lt: dayAgo } } });
+  await db.ltiRegistrationToken.deleteMany({ where: { expiresAt: { lt: dayAgo } } });
+}
 
 export function wakeOutbox(): void {
   const state = globalForOutbox.autodidactLtiOutbox;
@@ -213,7 +231,12 @@ async function runOutbox(): Promise<void> {
   state.running = true;
   state.again = false;
   try {
-    await deliverDueScores(await getDb());
+    const db = await getDb();
+    await deliverDueScores(db);
+    if (Date.now() - state.lastCleanup > CLEANUP_EVERY_MS) {
+      state.lastCleanup = Date.now();
+      await deleteExpiredLoginState(db);
+    }
   } catch (error) {
     log.error({ err: error }, 'lti outbox pass failed');
   } finally {
@@ -228,7 +251,7 @@ async function runOutbox(): Promise<void> {
 /** Starts the delivery worker (server start, instrumentation.ts); rows left pending by a previous run are delivered. */
 export function startLtiOutboxWorker(): void {
   if (globalForOutbox.autodidactLtiOutbox && !globalForOutbox.autodidactLtiOutbox.stopped) return;
-  globalForOutbox.autodidactLtiOutbox = { timer: null, running: false, again: false, stopped: false };
+  globalForOutbox.autodidactLtiOutbox = { timer: null, running: false, again: false, stopped: false, lastCleanup: 0 };
   wakeOutbox();
 }
 
