@@ -78,6 +78,8 @@ export function blameReport(
   env: Record<string, number>,
   program: CompiledProgram,
   start: string,
+  /** Run the nudge check (two more runs of the program); without it finiteDifference is NaN. */
+  check = true,
 ): BlameReport {
   const { trace } = run;
   const byId = new Map(trace.nodes.map((node) => [node.id, node]));
@@ -99,6 +101,7 @@ export function blameReport(
     }
     return { names, factors, product: path.product, edges: path.edges };
   });
+  if (!check) return { start, paths: blamePaths, sum, engine: run.gradients[start]!, finiteDifference: Number.NaN };
   const value = env[start]!;
   const h = 1e-5 * Math.max(1, Math.abs(value));
   const plus = program.run({ ...env, [start]: value + h }).value;

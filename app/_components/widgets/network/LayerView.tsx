@@ -97,7 +97,12 @@ function LayerViewImpl({
   return (
     <>
       <div className={styles.layerScroll}>
-        <svg className={styles.layerSvg} viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label={summary}>
+        <svg
+          className={`${styles.layerSvg} ${styles.dimmed}`}
+          viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+          role="img"
+          aria-label={summary}
+        >
           {edges.map(({ name, source, target }) => {
             const g = grads[name] ?? 0;
             const sign =

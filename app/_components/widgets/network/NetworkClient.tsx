@@ -134,12 +134,15 @@ export function NetworkClient({ id }: { id: string }) {
   const choices = useMemo(() => [inputName(1), inputName(2), ...names], [names]);
   const picked = choices.includes(values.pick) ? values.pick : 'w1_21';
 
+  const revealKey = `${dataKind}|${act}|${depth}|${init}|${seed}|${point}|${picked}`;
+  const revealed = revealedFor === revealKey;
   const env = useMemo(() => pointEnv(spec, snapshot.params, data, point), [spec, snapshot, data, point]);
   const program = programFor(spec);
   const report = useMemo(() => {
     const result = program.run(env);
-    return { result, blame: blameReport(result, env, program, picked) };
-  }, [program, env, picked]);
+    // The nudge check is shown only once revealed: until then, no extra runs per training step.
+    return { result, blame: blameReport(result, env, program, picked, revealed) };
+  }, [program, env, picked, revealed]);
   const { result, blame } = report;
   const layout = useMemo(() => layoutNetworkTrace(result.trace), [result.trace.nodes.length, spec.activation]); // eslint-disable-line react-hooks/exhaustive-deps
   const batchGrads = useMemo(
@@ -168,8 +171,6 @@ export function NetworkClient({ id }: { id: string }) {
     return () => window.cancelAnimationFrame(frame);
   }, [running, snapshot.steps, reducedMotion, set]);
 
-  const revealKey = `${dataKind}|${act}|${depth}|${init}|${seed}|${point}|${picked}`;
-  const revealed = revealedFor === revealKey;
   const hiddenGrad = revealed ? null : picked;
   const onPath = new Set<string>();
   for (const path of blame.paths) for (const node of path.names) onPath.add(node);
