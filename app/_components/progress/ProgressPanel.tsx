@@ -97,12 +97,12 @@ export function joinCodeProblem(typed: string): string | null {
   if (code === '') return `Type the code first. ${JOIN_CODE_HELP}`;
   const odd = [...new Set(code.replace(/[A-Z0-9]/g, ''))];
   if (odd.length > 0) {
-    return `A join code has only letters and digits, and "${typed.trim()}" also has ${odd
+    return `A join code has only letters and digits, and “${typed.trim()}” also has ${odd
       .map((character) => `“${character}”`)
       .join(' ')}. ${JOIN_CODE_HELP}`;
   }
-  if (code.length < 4) return `"${typed.trim()}" is too short. ${JOIN_CODE_HELP}`;
-  if (code.length > 16) return `"${typed.trim().slice(0, 20)}…" is too long. ${JOIN_CODE_HELP}`;
+  if (code.length < 4) return `“${typed.trim()}” is too short. ${JOIN_CODE_HELP}`;
+  if (code.length > 16) return `“${typed.trim().slice(0, 20)}…” is too long. ${JOIN_CODE_HELP}`;
   return null;
 }
 
