@@ -89,12 +89,11 @@ async function signIn(browser: Browser, person: typeof OWNER): Promise<Page> {
 /** The learner's id and a question's attempts, through the same API the lesson page uses. */
 async function learnerState(page: Page, questionId: string) {
   return page.evaluate(async (id) => {
-    const [data, state] = await Promise.all([
-      fetch('/api/me/data').then((r) => r.json() as Promise<{ learner: { id: string } }>),
-      fetch('/api/lessons/chain-rule-computational-graphs/state').then(
-        (r) => r.json() as Promise<{ questions: { id: string; attemptsLeft: number; attemptsUsed: number }[] }>,
-      ),
-    ]);
+    // The state request first: it starts the session when the page has none yet.
+    const state = await fetch('/api/lessons/chain-rule-computational-graphs/state').then(
+      (r) => r.json() as Promise<{ questions: { id: string; attemptsLeft: number; attemptsUsed: number }[] }>,
+    );
+    const data = await fetch('/api/me/data').then((r) => r.json() as Promise<{ learner: { id: string } }>);
     const question = state.questions.find((q) => q.id === id)!;
     return { learnerId: data.learner.id, attemptsLeft: question.attemptsLeft, attemptsUsed: question.attemptsUsed };
   }, questionId);

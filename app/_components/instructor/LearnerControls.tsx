@@ -61,7 +61,7 @@ export function LearnerControls({
   return (
     <section className={styles.section} aria-labelledby="learner-controls">
       <h2 id="learner-controls">Attempts and data</h2>
-      <div className={styles.tableWrap}>
+      <div className={styles.tableWrap} tabIndex={0} role="region" aria-label="Attempts per question, scrolls sideways">
         <table className={styles.table}>
           <caption className="visually-hidden">Attempts of {learnerName} per question</caption>
           <thead>

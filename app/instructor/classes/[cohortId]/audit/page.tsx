@@ -37,7 +37,7 @@ export default async function AuditLogPage({ params }: { params: Promise<{ cohor
       {entries.length === 0 ? (
         <p>Nothing recorded yet.</p>
       ) : (
-        <div className={styles.tableWrap}>
+        <div className={styles.tableWrap} tabIndex={0} role="region" aria-label="Audit log, scrolls sideways">
           <table className={styles.table}>
             <caption className="visually-hidden">Audit log of {cohort.name}</caption>
             <thead>

@@ -93,7 +93,7 @@ export default async function ClassSettingsPage({ params }: { params: Promise<{ 
 
       <section className={styles.section} aria-labelledby="sharing-heading">
         <h2 id="sharing-heading">Shared with</h2>
-        <div className={styles.tableWrap}>
+        <div className={styles.tableWrap} tabIndex={0} role="region" aria-label="Shared with, scrolls sideways">
           <table className={styles.table}>
             <caption className="visually-hidden">People who can see this class</caption>
             <thead>
