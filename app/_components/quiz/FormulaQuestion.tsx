@@ -166,8 +166,9 @@ function FormulaForm({ formId, legend, lossHtml, view, locked, onSubmit, status,
         {lossHtml ? <p className={styles.loss} dangerouslySetInnerHTML={{ __html: lossHtml }} /> : null}
         {view ? (
           <p className={styles.meta}>
-            Loss: {view.ask.lossName}, {view.ask.lossFormula}. Use x, w, b and y (you may write z for w*x + b and a for
-            sigmoid(z)), with + − * / ^ and functions such as sigmoid, exp and log.
+            {/* The graded question states its loss above, typeset; a practice round states its own here. */}
+            {lossHtml ? null : `Loss: ${view.ask.lossName}, ${view.ask.lossFormula}. `}Use x, w, b and y (you may write
+            z for w*x + b and a for sigmoid(z)), with + − * / ^ and functions such as sigmoid, exp and log.
           </p>
         ) : (
           <div className={styles.skeletonGivens} aria-hidden="true" />
