@@ -488,7 +488,7 @@ export function NetworkClient({ id }: { id: string }) {
             <li key={index} data-path-product={revealed ? String(path.product) : undefined}>
               {path.factors.map((factor, f) => (
                 <span key={f} className={styles.factor}>
-                  {f > 0 ? ' × ' : ''}∂{prettyName(factor.to)}/∂{prettyName(factor.from)} ={' '}
+                  {f > 0 ? '\u00a0× ' : ''}∂{prettyName(factor.to)}/∂{prettyName(factor.from)} ={' '}
                   {formatNumber(factor.value, 3)}
                 </span>
               ))}{' '}
