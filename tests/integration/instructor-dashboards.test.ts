@@ -560,10 +560,22 @@ describe('timeline and exports', () => {
           { target: 'dL/dw', predicted: { kind: 'value', value: -0.5 }, actual: -0.4977, correct: true },
           3000,
         ),
-        event('widget-used', 'retired-widget:rw', { control: 'knob' }, 4000),
       ],
     });
     expect(sent.status).toBe(200);
+    // A widget this build no longer has: the progress API refuses new events for it, but one
+    // stored while an older lesson had it stays in the learner's history.
+    await database.db.progressEvent.create({
+      data: {
+        learnerId: learner.learnerId,
+        clientEventId: randomUUID(),
+        lessonSlug: LESSON,
+        type: 'widget-used',
+        target: 'retired-widget:rw',
+        data: JSON.stringify({ control: 'knob' }),
+        occurredAt: new Date(at + 4000),
+      },
+    });
     const timeline = await learnerTimeline(database.db, own, cohortId, learner.learnerId);
     expect(timeline.entries.map((entry) => entry.summary)).toEqual([
       'Read “The aha moment”',

@@ -122,7 +122,7 @@ function send(db: Db, learner: Learner, kind: 'answer' | 'progress', questionId 
   const eventId = randomUUID();
   const request = post(
     '/api/progress',
-    { events: [{ id: eventId, type: 'section-viewed', lessonSlug: LESSON, target: 'locked-section', at: Date.now() }] },
+    { events: [{ id: eventId, type: 'section-viewed', lessonSlug: LESSON, target: 'aha', at: Date.now() }] },
     learner.cookie,
   );
   return handle(() => postProgressHandler(request, db)).then((response) =>

@@ -12,7 +12,7 @@ import {
 } from '../lti/instructor';
 import { allQuizzes } from '../quiz-content';
 import { requireInstructor } from './access';
-import { questionAnalysis } from './analysis';
+import { questionAnalysis, variantFacility } from './analysis';
 import { createClass, listMyClasses, rotateJoinCode } from './classes';
 import { gradebookCsv, overviewCsv, responsesCsv, xapiExport } from './exports';
 import {
@@ -158,6 +158,11 @@ export const instructorEndpoints: readonly InstructorEndpoint[] = [
     source: 'app/instructor/classes/[cohortId]/questions/page.tsx',
     scope: 'class',
     call: (db, headers, { cohortId }) => questionAnalysis(db, headers, cohortId),
+  },
+  {
+    source: 'app/instructor/classes/[cohortId]/questions/variants/page.tsx',
+    scope: 'class',
+    call: (db, headers, { cohortId }) => variantFacility(db, headers, cohortId),
   },
   {
     source: 'app/instructor/classes/[cohortId]/learners/[learnerId]/page.tsx',
