@@ -96,7 +96,8 @@ function LayerViewImpl({
 
   return (
     <>
-      <div className={styles.layerScroll}>
+      {/* Scrolls sideways on the smallest phones: in the tab order so a keyboard can scroll it (axe). */}
+      <div className={styles.layerScroll} tabIndex={0} role="region" aria-label="Layer view drawing">
         <svg
           className={`${styles.layerSvg} ${styles.dimmed}`}
           viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
