@@ -230,7 +230,7 @@ describe('two instances, one PostgreSQL database', () => {
   it('both instances report healthy on the shared database', async () => {
     for (const server of [a, b]) {
       const response = await fetch(`${server.baseUrl}/api/health`);
-      expect(await response.json()).toEqual({ status: 'ok' });
+      expect(await response.json()).toMatchObject({ status: 'ok', database: { provider: 'postgresql', ok: true } });
     }
     // Neither instance logged an unexpected error during the run.
     expect(`${a.output()}${b.output()}`).not.toMatch(/\[api\] unexpected error/);
