@@ -34,7 +34,7 @@ import { insertAnswer } from './answer-writer';
 import type { Db } from './db/client';
 import { Prisma } from './db/generated/sqlite/client';
 import { HttpError, parseOrThrow } from './http';
-import { contentWithGrants, questionWithGrant } from './instructor/attempt-grants';
+import { contentWithGrants, withExtraAttempts } from './instructor/attempt-grants';
 import { practiceGradings, type PracticeGradingRow } from './mastery-evidence';
 import { findQuestion, lessonQuiz as findLessonQuiz } from './quiz-content';
 import type { LearnerSession } from './session';
@@ -334,14 +334,11 @@ export async function submitAnswer(
     throw new HttpError(401, 'no-session', 'No valid session: open the lesson page to start one.');
   }
   const { learnerId } = session;
-  // Extra attempts an instructor gave this learner on this question (issue 19): looked up only
-  // from the question's last regular attempt on (lib/server/instructor/attempt-grants.ts).
-  question = await questionWithGrant(db, learnerId, question, submission.attempt);
+  // Extra attempts an instructor gave this learner on this question (issue 19) and the practice
+  // rounds that count for mastery came with the session, in the same group read.
+  question = withExtraAttempts(question, session.extraAttempts[question.id] ?? 0);
   const rows = session.responses;
   const prior = rows.filter((row) => row.questionId === question.id);
-  // Practice rounds count for mastery too: one indexed read, while the answer is graded and stored.
-  const practice = practiceGradings(db, learnerId, questionIdsOf(content));
-  practice.catch(() => undefined);
 
   let replayed = false;
   const existing = prior.find((row) => row.attempt === submission.attempt);
@@ -400,7 +397,7 @@ export async function submitAnswer(
     outcome: {
       result: resultView(content, question, thisAttempt, { learnerId, variantBase: 0 }),
       question: questionView(content, question, learnerId, mine),
-      mastery: masteryOf(content, rows, await practice),
+      mastery: masteryOf(content, rows, session.practice),
     },
   };
 }

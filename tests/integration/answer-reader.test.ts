@@ -78,6 +78,53 @@ describe('group reads (answer-reader)', () => {
     expect(otherLesson).toMatchObject({ learnerId: learners[3]!.learnerId, responses: [] });
   });
 
+  it("brings the learner's practice gradings and attempt grants with the session, for these questions only", async () => {
+    const [learner, other] = await Promise.all([newLearner(database.db), newLearner(database.db)]);
+    await answer(learner.learnerId, questionIds[0]!, 1);
+    const practiceAt = new Date('2026-12-01T10:00:00Z');
+    for (const [round, questionId] of [questionIds[0]!, questionIds[1]!].entries()) {
+      await database.db.practiceResponse.create({
+        data: {
+          learnerId: learner.learnerId,
+          questionId,
+          round: round + 1,
+          attempt: 1,
+          variant: 1000 + round,
+          answer: '{}',
+          score: 1,
+          correct: true,
+          grading: JSON.stringify({ score: 1, correct: true, parts: [], round }),
+          createdAt: practiceAt,
+        },
+      });
+    }
+    await database.db.attemptGrant.create({
+      data: { learnerId: learner.learnerId, questionId: questionIds[1]!, extraAttempts: 2 },
+    });
+    const [mine, theirs, narrowed] = await Promise.all([
+      readSessionWithResponses(database.db, await sessionIdOf(learner), questionIds),
+      readSessionWithResponses(database.db, await sessionIdOf(other), questionIds),
+      readSessionWithResponses(database.db, await sessionIdOf(learner), [questionIds[0]!]),
+    ]);
+    expect(mine!.responses.map((row) => [row.questionId, row.attempt])).toEqual([[questionIds[0], 1]]);
+    const byQuestion = (a: unknown[], b: unknown[]) => String(a[0]).localeCompare(String(b[0]));
+    expect(
+      mine!.practice
+        .map((row) => [row.questionId, (JSON.parse(row.grading) as { round: number }).round])
+        .sort(byQuestion),
+    ).toEqual(
+      [
+        [questionIds[0], 0],
+        [questionIds[1], 1],
+      ].sort(byQuestion),
+    );
+    for (const row of mine!.practice) expect(row.createdAt.getTime()).toBe(practiceAt.getTime());
+    expect(mine!.extraAttempts).toEqual({ [questionIds[1]!]: 2 });
+    expect(theirs).toMatchObject({ learnerId: other.learnerId, responses: [], practice: [], extraAttempts: {} });
+    expect(narrowed!.practice.map((row) => row.questionId)).toEqual([questionIds[0]]);
+    expect(narrowed!.extraAttempts).toEqual({});
+  });
+
   it('sees a session deleted between two reads: nothing is cached', async () => {
     const learner = await newLearner(database.db);
     const id = await sessionIdOf(learner);

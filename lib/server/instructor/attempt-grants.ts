@@ -10,11 +10,12 @@ import { Prisma } from '../db/generated/sqlite/client';
  * Extra attempts an instructor gave one learner on one question (issue 19). The quiz service
  * asks here and grades with the question's policy plus the extra attempts, for this learner only;
  * nothing else about the policy changes. Kept off the hot path: the lesson state reads a
- * learner's grants with one indexed statement, and an answer reads its question's grant only when
- * it is the question's last attempt or beyond (earlier attempts cannot be affected by a grant).
+ * learner's grants with one indexed statement, and an answer's grants come with its session in the
+ * answer path's group read (db/answer-statements.ts).
  */
 
-function withExtra(question: PublicQuestion, extra: number): PublicQuestion {
+/** The question with `extra` more attempts for one learner (the same object when there are none). */
+export function withExtraAttempts<Q extends PublicQuestion>(question: Q, extra: number): Q {
   if (extra <= 0) return question;
   const policy: AttemptPolicy = { ...question.policy, maxAttempts: question.policy.maxAttempts + extra };
   return { ...question, policy };
@@ -40,20 +41,6 @@ export async function contentWithGrants(
   if (grants.size === 0 || !content.questions.some((question) => grants.has(question.id))) return content;
   return {
     ...content,
-    questions: content.questions.map((question) => withExtra(question, grants.get(question.id) ?? 0)),
+    questions: content.questions.map((question) => withExtraAttempts(question, grants.get(question.id) ?? 0)),
   };
-}
-
-/** The question as this learner may attempt it: looked up only from its last regular attempt on. */
-export async function questionWithGrant<Q extends PublicQuestion>(
-  db: Db,
-  learnerId: string,
-  question: Q,
-  attempt: number,
-): Promise<Q> {
-  if (attempt < question.policy.maxAttempts) return question;
-  const rows = await db.$queryRaw<{ extraAttempts: number | bigint }[]>(Prisma.sql`
-    SELECT "extraAttempts" FROM "AttemptGrant" WHERE "learnerId" = ${learnerId} AND "questionId" = ${question.id}`);
-  const extra = Number(rows[0]?.extraAttempts ?? 0);
-  return withExtra(question, extra) as Q;
 }
