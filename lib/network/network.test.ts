@@ -267,4 +267,21 @@ describe('training run (the widget URL state)', () => {
     expect(chunked.at(setup, 0, 3).loss).toBe(whole.startLoss);
     expect(chunked.at(setup, 250, 3).loss).toBe(whole.loss);
   });
+
+  it('starts over on the same tape exactly as a fresh run, also after a blow-up', () => {
+    const setup = { data: 'line' as const, activation: 'relu' as const, depth: 4, init: 'standard' as const, seed: 1 };
+    const run = new TrainingRun();
+    const blown = run.at(setup, 40, 20);
+    expect(blown.divergedAt).not.toBeNull();
+    const again = run.at(setup, 0, 1);
+    expect(again.divergedAt).toBeNull();
+    expect(again.steps).toBe(0);
+    expect(again.curve).toEqual([[0, again.startLoss]]);
+    const fresh = new TrainingRun().at(setup, 30, 1);
+    const replayed = run.at(setup, 30, 1);
+    expect(Array.from(replayed.params)).toEqual(Array.from(fresh.params));
+    expect(Array.from(replayed.grads)).toEqual(Array.from(fresh.grads));
+    expect(replayed.loss).toBe(fresh.loss);
+    expect(replayed.layers).toEqual(fresh.layers);
+  });
 });

@@ -70,11 +70,14 @@ export class TrainingRun {
     const key = setupKey(setup);
     let trainer = this.trainer;
     const target = Math.max(0, Math.min(MAX_STEPS, Math.floor(steps)));
-    if (!trainer || key !== this.key || trainer.steps > target) {
+    if (!trainer || key !== this.key) {
       const spec = { depth: setup.depth, activation: setup.activation };
       trainer = new NetworkTrainer(spec, dataset(setup.data), initialParameters(setup.depth, setup.seed, setup.init));
       this.trainer = trainer;
       this.key = key;
+    } else if (trainer.steps > target) {
+      // Going back (start over, a rate change after a blow-up): the same tape from step 0.
+      trainer.restart(initialParameters(setup.depth, setup.seed, setup.init));
     }
     for (let taken = 0; taken < budget && trainer.steps < target && trainer.step(learningRate); taken++);
     return snapshotOf(trainer, setup);

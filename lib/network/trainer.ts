@@ -103,6 +103,21 @@ export class NetworkTrainer {
     if (!Number.isFinite(this.losses[0]!)) this.divergedAt = 0;
   }
 
+  /**
+   * Back to step 0 from `start`, on the same recorded tape: "start over" and a rate change
+   * after a blow-up cost one evaluation, not recording the batch again.
+   */
+  restart(start: Float64Array): void {
+    if (start.length !== this.params.length) throw new Error(`expected ${this.params.length} parameters`);
+    this.params.set(start);
+    this.losses.length = 0;
+    this.steps = 0;
+    this.divergedAt = null;
+    this.divergedLoss = null;
+    this.losses.push(this.evaluate());
+    if (!Number.isFinite(this.losses[0]!)) this.divergedAt = 0;
+  }
+
   /** Mean loss at the current parameters; fills `grads`. */
   evaluate(): number {
     const tape = this.tape;
