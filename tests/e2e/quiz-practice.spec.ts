@@ -46,7 +46,10 @@ function firstInput(question: Locator): Locator {
  * input is enabled. Prints the time from navigation to an enabled input (a figure, not a test
  * of speed: docs/decisions/013 records the measurements).
  */
-async function landOn(page: Page, id: string): Promise<{ dcl: number; state: number | null; enabled: number }> {
+async function landOn(
+  page: Page,
+  id: string,
+): Promise<{ dcl: number; state: number | null; stateRequests: number; enabled: number }> {
   await page.goto(`${LESSON}#question-${id}`, { waitUntil: 'commit' });
   const question = page.locator(`[data-question="${id}"]`);
   // Checked on every frame in the page: the moment the first input is usable, on the page's clock.
@@ -66,9 +69,15 @@ async function landOn(page: Page, id: string): Promise<{ dcl: number; state: num
       const navigation = performance.getEntriesByType('navigation')[0] as unknown as {
         domContentLoadedEventEnd: number;
       };
-      const state = performance.getEntriesByType('resource').find((entry) => entry.name.endsWith('/state')) as
-        { responseEnd: number } | undefined;
-      return { dcl: navigation.domContentLoadedEventEnd, state: state ? state.responseEnd : null, enabled: at };
+      const states = performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('/state')) as {
+        responseEnd: number;
+      }[];
+      return {
+        dcl: navigation.domContentLoadedEventEnd,
+        state: states[0] ? states[0].responseEnd : null,
+        stateRequests: states.length,
+        enabled: at,
+      };
     },
     (await enabled.jsonValue())!,
   );
@@ -94,6 +103,9 @@ for (const width of [
         if (!QUESTIONS.slice(0, 3).includes(id) && id !== 'formula-dl-dw') {
           expect(Object.keys(await givens(question)).length).toBeGreaterThanOrEqual(3);
         }
+        // One state request: the page's inline script starts it and the quiz adopts it (no second
+        // request, which would start a second session).
+        expect(times.stateRequests).toBe(1);
         const state = times.state === null ? '?' : Math.round(times.state);
         figures.push(
           `${id}: DOMContentLoaded ${Math.round(times.dcl)} ms, state ${state} ms, input enabled ${Math.round(times.enabled)} ms`,

@@ -1,8 +1,18 @@
 'use client';
 
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 
-import { loadLessonState } from '@/app/_components/progress/session-client';
+import { lessonStateIfArrived, loadLessonState } from '@/app/_components/progress/session-client';
 import { useNearViewport } from '@/app/_components/useNearViewport';
 import type { MasteryView } from '@/lib/quiz/mastery';
 import type { QuestionView } from '@/lib/quiz/views';
@@ -28,9 +38,11 @@ import styles from './quiz.module.css';
  */
 
 /**
- * The learner's state is requested as soon as this module runs, before React hydrates the page:
- * a learner who lands on a question waits for that request, not for hydration and then the
- * request (issue 16, item 1). loadLessonState shares the one request with every later caller.
+ * The learner's state is requested by the page's inline script while the HTML is parsed
+ * (early-state.ts); this module adopts that request as soon as it runs, or starts one (a page
+ * reached without that script), before React hydrates the page: a learner who lands on a question
+ * waits for that request, not for hydration and then the request (issue 16, item 1).
+ * loadLessonState shares the one request with every later caller.
  */
 if (typeof window !== 'undefined') {
   const lesson = /^\/lessons\/([^/?#]+)/.exec(window.location.pathname);
@@ -102,7 +114,10 @@ export function QuizProvider({ lessonSlug, children }: { lessonSlug: string; chi
   const retries = useRef(new Map<string, { timer: ReturnType<typeof setTimeout>; tries: number }>());
   const sendRef = useRef<(submission: PendingSubmission) => Promise<void>>(async () => {});
 
+  const applied = useRef<LessonState | null>(null);
   const applyState = useCallback((state: LessonState) => {
+    if (applied.current === state) return;
+    applied.current = state;
     setQuestions(Object.fromEntries(state.questions.map((question) => [question.id, question])));
     setMastery(state.mastery);
     setLearner(state.learner);
@@ -216,6 +231,15 @@ export function QuizProvider({ lessonSlug, children }: { lessonSlug: string; chi
     return target !== null && container.current?.contains(target) === true;
   }, [lessonSlug]);
   const near = useNearViewport(container, { now: wakeNow });
+
+  // Landing on a question whose state has already arrived (the page's inline script asked for it
+  // while the HTML was parsed): show the learner's numbers in the commit that hydrates the quiz,
+  // before the first paint after it, instead of after the effects and a further render.
+  useLayoutEffect(() => {
+    if (!wakeNow()) return;
+    const arrived = lessonStateIfArrived(lessonSlug);
+    if (arrived) applyState(arrived);
+  }, [wakeNow, lessonSlug, applyState]);
 
   useEffect(() => {
     if (!near) return;

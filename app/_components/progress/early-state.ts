@@ -1,0 +1,35 @@
+/**
+ * The lesson state request, started by the page itself while its HTML is still being parsed
+ * (issue 16, item 1; docs/decisions/013, eighth session). The lesson page is static and large
+ * (about 700 kB of HTML with its typeset math): its JavaScript arrives, is evaluated and
+ * hydrates hundreds of milliseconds after the first bytes. A learner who lands on a question
+ * needs the learner's state (their numbers, options and attempts) as soon as the quiz hydrates,
+ * so a few bytes of inline script near the top of the page start the request at once and leave
+ * the pending response on `window`; session-client.ts adopts it (once) instead of asking again.
+ *
+ * Inline, not `<link rel="preload" as="fetch">`: a preloaded response is reused only when the
+ * later fetch matches its mode, credentials and cache settings exactly, and a miss would silently
+ * send a second request that creates a second session. The content security policy allows inline
+ * scripts already (lib/security-headers.mjs: the App Router streams its payload through them).
+ */
+
+/** The property of `window` that holds the early request. */
+export const EARLY_STATE_KEY = '__autodidactLessonState';
+
+export interface EarlyState {
+  slug: string;
+  response: Promise<Response>;
+}
+
+/**
+ * The inline script for a lesson: ES5, no dependencies, never throws. The slug comes from the
+ * lesson catalog; it is still JSON-encoded with `<` escaped so it cannot end the script element.
+ */
+export function earlyStateScript(lessonSlug: string): string {
+  const slug = JSON.stringify(lessonSlug).replace(/</g, '\\u003c');
+  const key = JSON.stringify(EARLY_STATE_KEY);
+  return (
+    `(function(){try{var s=${slug},r=fetch("/api/lessons/"+encodeURIComponent(s)+"/state",` +
+    `{cache:"no-store",credentials:"same-origin"});r.catch(function(){});window[${key}]={slug:s,response:r}}catch(e){}})();`
+  );
+}

@@ -1,0 +1,185 @@
+/**
+ * Landing on a question (issue 16, item 1; docs/decisions/013), printed, never asserted: for each
+ * knowledge-check question, at a phone and a desktop width, a fresh browser context opens the
+ * lesson at `#question-<id>` (a first visit: no cookie, no cache) and this prints, from
+ * navigation start:
+ *
+ * - the document: response end, DOMContentLoaded;
+ * - the last first-load script's response end (the JS the quiz needs);
+ * - the state request (`/api/lessons/<slug>/state`): when it started, its server time (the
+ *   route's Server-Timing `app` entry) and its response end;
+ * - when the question's first input was hydrated (React has attached its props to it) and when
+ *   it was enabled (what the learner can use), checked on every animation frame;
+ * - long tasks before that moment.
+ *
+ *   NEXT_DIST_DIR=.next-bench npx next build && NEXT_DIST_DIR=.next-bench npm run bench:quiz-landing
+ *
+ * BENCH_RUNS (default 1) repeats the nine landings per width; BENCH_CPU_THROTTLE (default 1)
+ * emulates a slower phone.
+ */
+import { cpus, loadavg } from 'node:os';
+
+import { chromium, type Browser } from '@playwright/test';
+
+import { CHROMIUM_FLAGS, CHROMIUM_PATH, distDir, median, quantile, startServer } from './bench-server';
+
+const LESSON = '/lessons/chain-rule-computational-graphs';
+const QUESTIONS = [
+  'why-chain-rule',
+  'graph-purpose',
+  'local-derivative-meaning',
+  'edge-sigmoid',
+  'chain-factors',
+  'gradient-dl-dw',
+  'gradient-step',
+  'reused-node',
+  'formula-dl-dw',
+];
+const WIDTHS = [
+  { name: 'phone', viewport: { width: 390, height: 600 }, isMobile: true },
+  { name: 'desktop', viewport: { width: 1280, height: 800 }, isMobile: false },
+];
+const RUNS = Number(process.env.BENCH_RUNS ?? 1);
+const CPU_THROTTLE = Number(process.env.BENCH_CPU_THROTTLE ?? 1);
+
+interface Landing {
+  question: string;
+  documentEnd: number;
+  dcl: number;
+  scriptsEnd: number;
+  stateStart: number;
+  stateServer: number;
+  stateEnd: number;
+  hydrated: number;
+  enabled: number;
+  longTasks: number;
+  longTaskMs: number;
+}
+
+/**
+ * Installed before any page script: watches the question's first input on every frame. A string,
+ * not a function: tsx would wrap the inner functions' names in a helper the page does not have.
+ */
+const watchInput = (questionId: string) => `(() => {
+  const found = { hydrated: NaN, enabled: NaN, longTasks: [] };
+  window.__landing = found;
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) found.longTasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  } catch {}
+  const check = () => {
+    const input = document.querySelector(${JSON.stringify(`[data-question="${questionId}"] form input`)});
+    if (input && Number.isNaN(found.hydrated) && Object.keys(input).some((key) => key.startsWith('__reactProps$'))) {
+      found.hydrated = performance.now();
+    }
+    if (input && !input.disabled && Number.isNaN(found.enabled)) found.enabled = performance.now();
+    if (Number.isNaN(found.enabled)) requestAnimationFrame(check);
+  };
+  requestAnimationFrame(check);
+})();`;
+
+async function land(browser: Browser, baseUrl: string, width: (typeof WIDTHS)[number], id: string): Promise<Landing> {
+  const context = await browser.newContext({ viewport: width.viewport, isMobile: width.isMobile });
+  const page = await context.newPage();
+  if (CPU_THROTTLE > 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLE });
+  }
+  await page.addInitScript({ content: watchInput(id) });
+  await page.goto(new URL(`${LESSON}#question-${id}`, baseUrl).href, { waitUntil: 'commit' });
+  await page.waitForFunction(
+    () => !Number.isNaN((window as unknown as { __landing: { enabled: number } }).__landing.enabled),
+    null,
+    {
+      timeout: 60_000,
+    },
+  );
+  const figures = await page.evaluate(() => {
+    const found = (
+      window as unknown as {
+        __landing: { hydrated: number; enabled: number; longTasks: { start: number; duration: number }[] };
+      }
+    ).__landing;
+    const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const state = resources.find((entry) => /\/api\/lessons\/[^/]+\/state$/.test(new URL(entry.name).pathname));
+    const scripts = resources.filter(
+      (entry) => entry.initiatorType === 'script' || (entry.initiatorType === 'link' && entry.name.endsWith('.js')),
+    );
+    const firstLoad = scripts.filter((entry) => entry.startTime < navigation.domContentLoadedEventEnd);
+    const before = found.longTasks.filter((task) => task.start < found.enabled);
+    return {
+      documentEnd: navigation.responseEnd,
+      dcl: navigation.domContentLoadedEventEnd,
+      scriptsEnd: Math.max(0, ...firstLoad.map((entry) => entry.responseEnd)),
+      stateStart: state ? state.startTime : Number.NaN,
+      stateServer: state?.serverTiming.find((entry) => entry.name === 'app')?.duration ?? Number.NaN,
+      stateEnd: state ? state.responseEnd : Number.NaN,
+      hydrated: found.hydrated,
+      enabled: found.enabled,
+      longTasks: before.length,
+      longTaskMs: before.reduce((sum, task) => sum + task.duration, 0),
+    };
+  });
+  await context.close();
+  return { question: id, ...figures };
+}
+
+const r = (value: number) => (Number.isFinite(value) ? Math.round(value) : 'n/a');
+
+async function main() {
+  const server = await startServer();
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
+  const load = loadavg();
+  console.error(
+    `[bench] ${cpus().length} cores, load average ${load.map((v) => v.toFixed(2)).join(' ')}, build ${distDir}`,
+  );
+  try {
+    // One warm-up landing so the server's first-request costs (route compilation, database open) are not a question's.
+    await land(browser, server.baseUrl, WIDTHS[1]!, QUESTIONS[0]!);
+    for (const width of WIDTHS) {
+      const all: Landing[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        for (const id of QUESTIONS) {
+          const landing = await land(browser, server.baseUrl, width, id);
+          all.push(landing);
+          console.error(
+            `[bench] ${width.name} ${id}: document ${r(landing.documentEnd)}, DCL ${r(landing.dcl)}, scripts ${r(landing.scriptsEnd)}, ` +
+              `state start ${r(landing.stateStart)} server ${r(landing.stateServer)} end ${r(landing.stateEnd)}, ` +
+              `hydrated ${r(landing.hydrated)}, enabled ${r(landing.enabled)} ms; long tasks ${landing.longTasks} (${r(landing.longTaskMs)} ms)`,
+          );
+        }
+      }
+      const summary = (pick: (landing: Landing) => number) => {
+        const values = all.map(pick).filter(Number.isFinite);
+        return { median: r(median(values)), p95: r(quantile(values, 0.95)), max: r(Math.max(...values)) };
+      };
+      console.log(
+        JSON.stringify({
+          bench: 'quiz-landing',
+          width: width.name,
+          cpuThrottle: CPU_THROTTLE,
+          landings: all.length,
+          underOneSecond: all.filter((landing) => landing.enabled < 1000).length,
+          enabled: summary((landing) => landing.enabled),
+          hydrated: summary((landing) => landing.hydrated),
+          stateStart: summary((landing) => landing.stateStart),
+          stateServer: summary((landing) => landing.stateServer),
+          stateEnd: summary((landing) => landing.stateEnd),
+          scriptsEnd: summary((landing) => landing.scriptsEnd),
+          dcl: summary((landing) => landing.dcl),
+          loadAverage: loadavg().map((v) => Number(v.toFixed(2))),
+        }),
+      );
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
