@@ -14,6 +14,7 @@ import type { Db } from './db/client';
 import { isUniqueViolation } from './db/errors';
 import { Prisma } from './db/generated/sqlite/client';
 import { HttpError } from './http';
+import { withExtraAttempts } from './instructor/attempt-grants';
 import { findQuestion } from './quiz-content';
 import { grade, lessonMasteryFor, parseAnswer } from './quiz-service';
 import type { LearnerSession } from './session';
@@ -73,8 +74,15 @@ function practicable(questionId: string): {
   return found;
 }
 
+/**
+ * The learner's practice rows for the question, once its graded attempts are over. "Over" counts
+ * the extra attempts an instructor granted this learner (issue 19): a question with granted
+ * attempts left is still open, so practice waits until they are used or the question is solved
+ * (docs/decisions/013, eighth session). Practice rounds from before a grant are kept and resume
+ * once the question is finished again.
+ */
 async function readRows(db: Db, learnerId: string, question: PublicQuestion) {
-  const [graded, practice] = await Promise.all([
+  const [graded, practice, grant] = await Promise.all([
     db.$queryRaw<{ attempt: unknown; correct: unknown }[]>(Prisma.sql`
       SELECT "attempt", "correct" FROM "Response" WHERE "learnerId" = ${learnerId} AND "questionId" = ${question.id}`),
     db.$queryRaw<
@@ -82,9 +90,11 @@ async function readRows(db: Db, learnerId: string, question: PublicQuestion) {
     >(Prisma.sql`
       SELECT "round", "attempt", "correct", "answer", "grading" FROM "PracticeResponse"
       WHERE "learnerId" = ${learnerId} AND "questionId" = ${question.id}`),
+    db.$queryRaw<{ extraAttempts: unknown }[]>(Prisma.sql`
+      SELECT "extraAttempts" FROM "AttemptGrant" WHERE "learnerId" = ${learnerId} AND "questionId" = ${question.id}`),
   ]);
   const gradedState = attemptState(
-    question.policy,
+    withExtraAttempts(question, Number(grant[0]?.extraAttempts ?? 0)).policy,
     graded.map((row) => ({ attempt: Number(row.attempt), correct: Boolean(row.correct) })),
   );
   if (!gradedState.closed) {

@@ -174,6 +174,58 @@ describe('practice with new numbers', () => {
     expect(await database.db.practiceResponse.count({ where: { learnerId: learner.learnerId } })).toBe(0);
   });
 
+  it('waits while an instructor’s extra attempts are left, and opens again once they are used', async () => {
+    const learner = await newLearner(database.db);
+    const wrongAnswer = { parts: { value: 12.5 } };
+    for (const attempt of [1, 2, 3]) {
+      const response = await submit(database.db, learner.cookie, { questionId: edge.id, attempt, answer: wrongAnswer });
+      expect(response.status).toBe(200);
+    }
+    // Out of attempts: practice opens, and the learner starts a round.
+    expect((await getPractice(learner.cookie, edge.id)).status).toBe(200);
+    const started = await postPractice(learner.cookie, {
+      questionId: edge.id,
+      round: 1,
+      attempt: 1,
+      answer: wrongAnswer,
+    });
+    expect(started.status).toBe(200);
+
+    // The instructor grants one more attempt (the row lib/server/instructor/manage.ts writes): the
+    // question is open again, so "Practice with new numbers" waits, for dealing and for answers.
+    await database.db.attemptGrant.create({
+      data: { learnerId: learner.learnerId, questionId: edge.id, extraAttempts: 1 },
+    });
+    const state = (await (await getState(database.db, learner.cookie)).json()) as {
+      questions: { id: string; closed: boolean; nextAttempt: number | null }[];
+    };
+    expect(state.questions.find((question) => question.id === edge.id)).toMatchObject({
+      closed: false,
+      nextAttempt: 4,
+    });
+    const waiting = await getPractice(learner.cookie, edge.id);
+    expect(waiting.status).toBe(409);
+    expect(((await waiting.json()) as { error: { message: string } }).error.message).toContain(
+      'once you have finished',
+    );
+    const refused = await postPractice(learner.cookie, {
+      questionId: edge.id,
+      round: 1,
+      attempt: 2,
+      answer: wrongAnswer,
+    });
+    expect(refused.status).toBe(409);
+    expect(await database.db.practiceResponse.count({ where: { learnerId: learner.learnerId } })).toBe(1);
+
+    // The granted attempt is used: practice opens again and resumes the unfinished round.
+    expect(
+      (await submit(database.db, learner.cookie, { questionId: edge.id, attempt: 4, answer: wrongAnswer })).status,
+    ).toBe(200);
+    const resumed = (await (await getPractice(learner.cookie, edge.id)).json()) as PracticeView;
+    expect(resumed.round).toBe(1);
+    expect(resumed.question.nextAttempt).toBe(2);
+  });
+
   it('deleting the learner deletes their practice', async () => {
     const learner = await newLearner(database.db);
     await finishEdge(learner);
