@@ -69,9 +69,9 @@ async function landOn(
       const navigation = performance.getEntriesByType('navigation')[0] as unknown as {
         domContentLoadedEventEnd: number;
       };
-      const states = performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('/state')) as {
-        responseEnd: number;
-      }[];
+      const states = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((entry) =>
+        entry.name.endsWith('/state'),
+      );
       return {
         dcl: navigation.domContentLoadedEventEnd,
         state: states[0] ? states[0].responseEnd : null,
