@@ -10,9 +10,7 @@
  *   arrive    GET /lessons/<slug> (the page's HTML), then 1-3 s later GET /api/lessons/<slug>/state
  *             (creates the session cookie), then 5-15 s later POST /api/learner (display name and
  *             the class's join code);
- *   read      a progress beacon every 30-45 s (the page sends a batch 30 s after its first event,
- *             progress-client.ts; a reader makes one within a few seconds): 1-3 section-viewed /
- *             widget-used events;
+ *   read      a progress beacon every 10-20 s (mean 15 s): 1-3 section-viewed / widget-used events;
  *   answer    one answer every 40-80 s (mean 60 s), first after 20-80 s: the next open question;
  *             choice answers pick an offered letter at random (some right), numeric answers are
  *             wrong, and 70 % of wrong answers are retried while attempts remain;
@@ -78,9 +76,7 @@ const WITH_PAGE = process.env.LOAD_CLASS_PAGE !== '0';
 export const THINK = {
   pageToState: [1, 3],
   stateToJoin: [5, 15],
-  beacon: [30, 45],
-  /** An answer refused as stale re-reads the state, then answers again after this long. */
-  afterStaleState: [10, 20],
+  beacon: [10, 20],
   firstAnswer: [20, 80],
   answer: [40, 80],
   arrivalSpread: [0, 45],
@@ -395,7 +391,7 @@ class Simulation {
           learner.phase = 'reading';
           this.schedule(learner, 'join', now + between(THINK.stateToJoin));
         } else if (wasStale) {
-          this.schedule(learner, 'answer', now + between(THINK.afterStaleState));
+          this.schedule(learner, 'answer', now + between(THINK.beacon));
         }
         break;
       }

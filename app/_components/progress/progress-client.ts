@@ -10,7 +10,7 @@ import { ensureSession } from './session-client';
  *   reportProgress({ type: 'widget-used', lessonSlug, target: 'forward-pass:fp', data: { control: 'w' } });
  *
  * Each event gets a client event id (crypto.randomUUID) that the server de-duplicates on, so
- * sending a batch twice is harmless. Batches go out half a minute apart with fetch (keepalive),
+ * sending a batch twice is harmless. Batches go out every few seconds with fetch (keepalive),
  * and with navigator.sendBeacon when the page is hidden or unloading, which is the one moment
  * a beacon is reliably delivered and a fetch is not.
  */
@@ -35,12 +35,7 @@ type QueuedEvent = ProgressEvent & { id: string; at: number };
 const ENDPOINT = '/api/progress';
 /** The server accepts at most 50 events per request. */
 const BATCH_SIZE = 50;
-/**
- * A batch goes out this long after its first event. Beacons were 60 % of a class's requests at
- * 5 s (docs/decisions/018); at 30 s an instructor's dashboard is at most half a minute behind, and
- * nothing is lost when the learner leaves sooner: the page's hide and unload send the queue.
- */
-const FLUSH_DELAY_MS = 30_000;
+const FLUSH_DELAY_MS = 5_000;
 /** Events kept while the server is unreachable; the oldest are dropped beyond this. */
 const MAX_QUEUE = 500;
 
