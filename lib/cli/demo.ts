@@ -34,7 +34,9 @@ await syncRows(
   }),
 );
 const result = await seedDemo(db, { learnerCount, seed });
-console.log(`✔ Demo class with ${result.learners} learners, ${result.events} events and ${result.responses} answers.`);
+console.log(
+  `✔ Demo class with ${result.learners} learners, ${result.events} events, ${result.responses} answers and ${result.practice} practice attempts.`,
+);
 console.log(`  Sign in at http://localhost:${serverEnv().PORT}/instructor/login`);
 console.log(`  Email:    ${result.email}`);
 console.log(

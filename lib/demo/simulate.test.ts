@@ -108,15 +108,41 @@ describe('simulateClass: well-formed rows', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('numbers attempts 1, 2, 3 … per learner and question in time order', () => {
+  it('numbers attempts 1, 2, 3 … per learner and question in time order, and again from 1 in each practice round', () => {
     const seen = new Map<string, number>();
     for (const response of output.responses) {
-      const key = `${response.learnerId}/${response.questionId}`;
+      const key = `${response.learnerId}/${response.questionId}/${response.practiceRound ?? 'graded'}`;
       expect(response.attemptNumber).toBe((seen.get(key) ?? 0) + 1);
       seen.set(key, response.attemptNumber);
     }
-    // 3 tries in the quiz sitting + 3 practice rounds
-    expect(Math.max(...seen.values())).toBeLessThanOrEqual(6);
+    expect(Math.max(...seen.values())).toBeLessThanOrEqual(3);
+  });
+
+  it('practises only generated questions the learner finished (solved or out of attempts), after them', () => {
+    const numeric = new Set(input.numericQuestions.map((q) => q.id));
+    const practice = output.responses.filter((r) => r.practiceRound !== null);
+    expect(practice.length).toBeGreaterThan(100);
+    expect(new Set(practice.map((r) => r.practiceRound))).toEqual(new Set([1, 2, 3]));
+    for (const row of practice) {
+      expect(numeric.has(row.questionId)).toBe(true);
+      const graded = output.responses.filter(
+        (r) => r.practiceRound === null && r.learnerId === row.learnerId && r.questionId === row.questionId,
+      );
+      const finished = graded.some((r) => r.score >= 1) || graded.length === 3;
+      expect(finished).toBe(true);
+      expect(row.submittedAt).toBeGreaterThan(Math.max(...graded.map((r) => r.submittedAt)));
+    }
+  });
+
+  it('harder numbers (variantShift) lower the facility of the attempts that get them', () => {
+    const hard = (attempt: { learnerId: string; attemptNumber: number }) =>
+      Number(attempt.learnerId.slice(-3)) % 2 === 0 ? 1.5 : 0;
+    const shifted = simulateClass({ ...input, variantShift: hard });
+    const facility = (rows: typeof shifted.responses) => rows.reduce((sum, r) => sum + r.score, 0) / rows.length;
+    const numericRows = shifted.responses.filter((r) => input.numericQuestions.some((q) => q.id === r.questionId));
+    const even = numericRows.filter((r) => hard({ learnerId: r.learnerId, attemptNumber: 1 }) > 0);
+    const odd = numericRows.filter((r) => hard({ learnerId: r.learnerId, attemptNumber: 1 }) === 0);
+    expect(facility(even)).toBeLessThan(facility(odd) - 0.1);
   });
 });
 
@@ -154,8 +180,9 @@ describe('simulateClass: plausible distributions', () => {
 
   it('some learners, not most, are stuck at the end of the fortnight; some dropped out before the quiz', () => {
     const activity: LearnerActivity[] = output.learners.map((learner) => {
+      // The stuck rule reads graded attempts only (docs/decisions/014).
       const attempts = output.responses
-        .filter((r) => r.learnerId === learner.learnerId)
+        .filter((r) => r.learnerId === learner.learnerId && r.practiceRound === null)
         .map((r) => ({ skill: r.skill, score: r.score, at: r.submittedAt }));
       return {
         learnerId: learner.learnerId,

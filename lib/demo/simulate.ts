@@ -11,7 +11,10 @@
  * - a wrong answer picks a distractor or misconception tag with weights 1, 1/2, 1/3 … so one
  *   wrong idea dominates, as it does in real classes;
  * - feedback teaches: each attempt adds 0.6 to the ability for that question; persistence decides
- *   whether the learner retries at all, and engaged learners return for practice variants;
+ *   whether the learner retries at all, and engaged learners return for practice rounds on the
+ *   questions they finished (solved, or out of attempts), each round with its own attempts;
+ * - the numbers matter: `variantShift` (given by the caller, who knows the variants) adds to a
+ *   question's difficulty for one attempt, so some numbers are harder than others;
  * - learners join over the first 3 days and work in sessions a day or so apart; some drop out.
  */
 import { MS_PER_DAY, toEpochMs, type Instant } from '@/lib/analytics/instant';
@@ -59,8 +62,24 @@ export interface SimulationInput {
   numericQuestions: readonly SimulatedNumericQuestion[];
   /** Retries allowed in the quiz sitting, per question. */
   maxAttemptsPerQuestion?: number;
-  /** Later practice sessions on the numeric and multi-part questions (fresh variants). */
+  /**
+   * Later practice rounds (fresh variants) on the generated questions a learner has finished. Each
+   * round allows `maxAttemptsPerQuestion` attempts, numbered from 1 again.
+   */
   practiceRounds?: number;
+  /**
+   * How much harder this attempt's numbers make the question (added to its difficulty), e.g.
+   * +0.5 when the label is y = 0. The simulator knows no variants; the caller does.
+   */
+  variantShift?: (attempt: SimulatedAttempt) => number;
+}
+
+/** Which attempt of which question a learner is making: graded (practiceRound null) or practice. */
+export interface SimulatedAttempt {
+  learnerId: string;
+  questionId: string;
+  attemptNumber: number;
+  practiceRound: number | null;
 }
 
 export interface SimulatedLearner {
@@ -92,7 +111,10 @@ export interface SimulatedResponse {
   lessonSlug: string;
   questionId: string;
   skill: Skill;
+  /** 1-based: per question for graded attempts, per round for practice. */
   attemptNumber: number;
+  /** null for a graded attempt; else the practice round (1, 2, …). */
+  practiceRound: number | null;
   startedAt: number;
   submittedAt: number;
   /** 0..1 */
@@ -297,9 +319,12 @@ export function simulateClass(input: SimulationInput): SimulationOutput {
       ...input.numericQuestions.map((q) => ({ kind: 'numeric' as const, q })),
     ];
     const learned = new Map<string, number>();
-    const attemptsSoFar = new Map<string, number>();
     /** One attempt; null when it would fall after the simulated window (the learner has not got there yet). */
-    const answer = (question: (typeof questions)[number]): number | null => {
+    const answer = (
+      question: (typeof questions)[number],
+      attemptNumber: number,
+      practiceRound: number | null,
+    ): number | null => {
       const { q } = question;
       const startedAt = Math.round(clock + random.uniform(3, 20) * 1000);
       // Harder questions take longer; log-normal spread around ~1 minute.
@@ -307,9 +332,8 @@ export function simulateClass(input: SimulationInput): SimulationOutput {
       const submittedAt = Math.round(startedAt + thinkMs);
       clock = submittedAt;
       if (submittedAt >= endsAt) return null;
-      const attemptNumber = (attemptsSoFar.get(q.id) ?? 0) + 1;
-      attemptsSoFar.set(q.id, attemptNumber);
-      const p = probabilityCorrect(ability[q.skill] + (learned.get(q.id) ?? 0), q.difficulty ?? 0);
+      const shift = input.variantShift?.({ learnerId, questionId: q.id, attemptNumber, practiceRound }) ?? 0;
+      const p = probabilityCorrect(ability[q.skill] + (learned.get(q.id) ?? 0), (q.difficulty ?? 0) + shift);
       let score: number;
       let selectedOptionId: string | null = null;
       let misconceptionTags: string[] = [];
@@ -334,6 +358,7 @@ export function simulateClass(input: SimulationInput): SimulationOutput {
         questionId: q.id,
         skill: q.skill,
         attemptNumber,
+        practiceRound,
         startedAt,
         submittedAt,
         score,
@@ -345,21 +370,28 @@ export function simulateClass(input: SimulationInput): SimulationOutput {
       return score;
     };
 
+    /** Generated questions solved or out of attempts: the ones the app lets a learner practise. */
+    const finished = new Set<string>();
     for (const question of questions) {
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        const score = answer(question);
+        const score = answer(question, attempt, null);
+        if (score !== null && (score >= 1 || attempt === maxAttempts)) finished.add(question.q.id);
         if (score === null || score >= 1 || !random.chance(persistence)) break;
         // Some retries happen in a later session, after the learner has thought about the feedback.
         if (random.chance(0.2)) clock = daytime(clock + random.uniform(0.5, 2) * MS_PER_DAY, random);
       }
     }
-    // Practice: engaged learners come back for fresh variants of the computational questions,
-    // which is how a skill reaches "mastered" (three or more recent attempts).
-    for (let round = 0; round < practiceRounds; round++) {
+    // Practice: engaged learners come back for fresh numbers on the generated questions they
+    // finished, which is how a skill reaches "mastered" (three right in a row).
+    for (let round = 1; round <= practiceRounds; round++) {
       if (!random.chance(0.2 + 0.7 * engagement)) break;
       clock = daytime(clock + random.uniform(0.5, 3) * MS_PER_DAY, random);
       for (const question of questions) {
-        if (question.kind === 'numeric') answer(question);
+        if (question.kind !== 'numeric' || !finished.has(question.q.id)) continue;
+        for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+          const score = answer(question, attempt, round);
+          if (score === null || score >= 1 || !random.chance(persistence)) break;
+        }
       }
     }
   }

@@ -8,13 +8,15 @@ import { sortClassOverview } from '@/lib/analytics/class-overview';
 import { computeItemStatistics, type ItemResponseRow } from '@/lib/analytics/item-statistics';
 import { xapiStatementSchema } from '@/lib/export/xapi-schema';
 import { createInstructor, signIn } from '@/lib/server/auth/accounts';
-import { questionAnalysis } from '@/lib/server/instructor/analysis';
+import { questionAnalysis, variantFacility } from '@/lib/server/instructor/analysis';
 import { createClass } from '@/lib/server/instructor/classes';
-import { seedDemo } from '@/lib/server/instructor/demo';
+import { demoFormula, seedDemo } from '@/lib/server/instructor/demo';
 import { overviewCsv, responsesCsv, xapiExport } from '@/lib/server/instructor/exports';
 import { classOverview, courseQuestions, overviewRowsFor } from '@/lib/server/instructor/overview';
 import { learnerTimeline } from '@/lib/server/instructor/timeline';
 import { allQuizzes } from '@/lib/server/quiz-content';
+import { formulaPoints, gradeFormula, parseFormula } from '@/lib/quiz/formula';
+import type { Grading } from '@/lib/quiz/grading';
 import { choiceVariant } from '@/lib/quiz/variants';
 import { WIDGETS } from '@/lib/widgets/catalog';
 
@@ -585,5 +587,79 @@ describe('timeline and exports', () => {
       // A widget this build does not know keeps its raw name.
       'Used retired-widget:rw (knob)',
     ]);
+  });
+});
+
+describe('the demo class answers formulas and practises (issue 16)', () => {
+  it('types formulas a learner would, graded by the real grader: right, or naming the modelled mistake', () => {
+    const tags = [
+      'sign-dL-da',
+      'missing-x',
+      'wrong-path',
+      'wrong-loss',
+      'missing-sigmoid-slope',
+      'sigmoid-for-derivative',
+      'missing-loss-slope',
+    ] as const;
+    for (const wrt of ['w', 'b', 'x'] as const) {
+      for (const loss of ['bce', 'squared-error'] as const) {
+        const grade = (text: string) => {
+          const parsed = parseFormula(text);
+          if (!parsed.ok) throw new Error(`${text}: ${parsed.error.message}`);
+          return gradeFormula(parsed, { wrt, loss }, formulaPoints('formula-dl-dw'));
+        };
+        expect(grade(demoFormula(wrt, loss, null)).correct, `${wrt} ${loss}`).toBe(true);
+        for (const tag of tags) {
+          // ∂L/∂b has no last factor to miss, and no other path.
+          if (wrt === 'b' && (tag === 'missing-x' || tag === 'wrong-path')) continue;
+          expect(grade(demoFormula(wrt, loss, tag)), `${wrt} ${loss} ${tag}`).toMatchObject({
+            correct: false,
+            misconception: tag,
+          });
+        }
+      }
+    }
+  });
+
+  it('stores formula answers and practice rounds, and some numbers are harder than others', async () => {
+    const enrolled = { learner: { enrollments: { some: { cohortId: demoCohortId } } } };
+    const formulas = await database.db.response.findMany({
+      where: { ...enrolled, questionId: 'formula-dl-dw' },
+      select: { answer: true, correct: true, grading: true },
+    });
+    expect(formulas.length).toBeGreaterThan(50);
+    expect(formulas.some((row) => row.correct)).toBe(true);
+    expect(formulas.some((row) => (JSON.parse(row.grading) as Grading).parts[0]?.misconception === 'missing-x')).toBe(
+      true,
+    );
+    for (const row of formulas) expect(JSON.parse(row.answer)).toEqual({ expression: expect.any(String) as string });
+
+    // Practice on new numbers, apart from graded answers, only on questions the learner finished.
+    const practice = await database.db.practiceResponse.findMany({
+      where: enrolled,
+      select: { learnerId: true, questionId: true, round: true, attempt: true, variant: true },
+    });
+    expect(practice.length).toBeGreaterThan(200);
+    expect(new Set(practice.map((row) => row.questionId))).toContain('formula-dl-dw');
+    for (const row of practice.slice(0, 200)) {
+      expect(row.variant).toBeGreaterThanOrEqual(1000 * row.round);
+      const graded = await database.db.response.findMany({
+        where: { learnerId: row.learnerId, questionId: row.questionId },
+        select: { correct: true },
+      });
+      expect(graded.some((answer) => answer.correct) || graded.length === 3).toBe(true);
+    }
+
+    // "Which numbers make it hard": the label y = 0 is harder than y = 1 on the neuron's dL/dw.
+    const report = await variantFacility(database.db, headers, demoCohortId);
+    const dLdw = report.lessons[0]?.questions.find((question) => question.questionId === 'gradient-dl-dw');
+    expect(dLdw?.practiceAttempts).toBeGreaterThan(20);
+    const label = (value: string) => dLdw?.rows.find((row) => row.parameter === 'label' && row.value === value);
+    expect(label('y = 0')?.attempts).toBeGreaterThan(20);
+    expect(label('y = 0')!.facility).toBeLessThan(label('y = 1')!.facility - 0.05);
+    const formula = report.lessons[0]?.questions.find((question) => question.questionId === 'formula-dl-dw');
+    expect(new Set(formula?.rows.filter((row) => row.parameter === 'loss').map((row) => row.value))).toEqual(
+      new Set(['cross-entropy', 'squared error']),
+    );
   });
 });

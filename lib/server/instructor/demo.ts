@@ -13,10 +13,21 @@ import {
   type SimulatedResponse,
   type SimulationInput,
 } from '@/lib/demo/simulate';
-import type { Grading } from '@/lib/quiz/grading';
+import { parseFormula } from '@/lib/quiz/formula';
+import { gradeFormulaAnswer, type Grading } from '@/lib/quiz/grading';
 import { variantIndexFor } from '@/lib/quiz/policy';
-import type { MisconceptionId, NumericTarget, PublicChoiceQuestion, PublicNumericQuestion } from '@/lib/quiz/schema';
-import { choiceVariant, numericVariant } from '@/lib/quiz/variants';
+import type {
+  FormulaWrt,
+  Loss,
+  MisconceptionId,
+  NumericTarget,
+  PublicChoiceQuestion,
+  PublicFormulaQuestion,
+  PublicNumericQuestion,
+  PublicQuestion,
+} from '@/lib/quiz/schema';
+import { variantParameters } from '@/lib/quiz/variant-facility';
+import { choiceVariant, formulaVariant, numericVariant, PRACTICE_VARIANT_BASE } from '@/lib/quiz/variants';
 import { WIDGETS, type KnownWidgetKind } from '@/lib/widgets/catalog';
 
 import { createInstructor } from '../auth/accounts';
@@ -29,7 +40,11 @@ import { allQuizzes } from '../quiz-content';
  * so the dashboards have something real to show. Only `npm run demo` and tests call this.
  * Rows look like the app's own: choice answers are letters in the learner's shuffled order,
  * numeric answers are the learner's variant's numbers (the right value, or the value the
- * recorded misconception produces), and grading JSON has the quiz service's shape.
+ * recorded misconception produces), formula answers are expressions a learner would type (right,
+ * or with a modelled mistake) graded by the real grader, and grading JSON has the quiz service's
+ * shape. Learners who finish a generated question come back for practice rounds on new numbers
+ * (PracticeResponse, apart from graded answers), and some numbers are harder than others
+ * (HARD_NUMBERS), so "Which numbers make it hard" has something to show.
  */
 
 export const DEMO_EMAIL = 'demo-instructor@autodidact.invalid';
@@ -51,6 +66,32 @@ const TARGET_TAGS: Record<NumericTarget, MisconceptionId[]> = {
   'network-dL-dx': ['paths-multiplied', 'one-path-only'],
 };
 
+/** Mistakes in a typed ∂L/∂(w | b | x), most common first (the ones lib/quiz/formula.ts names). */
+const FORMULA_TAGS: MisconceptionId[] = [
+  'missing-x',
+  'sigmoid-for-derivative',
+  'sign-dL-da',
+  'missing-sigmoid-slope',
+  'wrong-loss',
+  'wrong-path',
+];
+
+/**
+ * How much harder some numbers make a question (added to its difficulty on the ability scale),
+ * keyed by lib/quiz/variant-facility.ts's parameters, so the demo's "Which numbers make it hard"
+ * shows the patterns a teacher would look for: y = 0 flips the sign of ∂L/∂a, which learners who
+ * assume y = 1 miss; negative inputs invite sign slips; squared error needs its factor 2 and σ′.
+ */
+const HARD_NUMBERS: Record<string, number> = {
+  'label\u0000y = 0': 0.6,
+  'sign of x\u0000x < 0': 0.35,
+  'sign of w\u0000w < 0': 0.2,
+  'z = w·x + b\u0000|z| ≥ 1 (sigmoid flatter)': 0.25,
+  'loss\u0000squared error': 0.6,
+  'derivative asked\u0000∂L/∂x': 0.4,
+  'derivative asked\u0000∂L/∂b': -0.3,
+};
+
 const DIFFICULTY: Record<string, number> = {
   'why-chain-rule': -1.4,
   'graph-purpose': -0.8,
@@ -62,6 +103,7 @@ const DIFFICULTY: Record<string, number> = {
   'reused-node': 0.9,
   'network-first-layer': 1.1,
   'network-two-paths': 1.3,
+  'formula-dl-dw': 0.8,
 };
 
 /**
@@ -134,6 +176,8 @@ export interface DemoResult {
   learners: number;
   events: number;
   responses: number;
+  /** Practice attempts on new numbers (stored apart from graded answers). */
+  practice: number;
 }
 
 async function lessonSections(slug: string): Promise<{ id: string; title: string }[]> {
@@ -152,14 +196,20 @@ function choiceGrading(score: number): Grading {
   };
 }
 
+/** The seeded variant an attempt is graded on: graded attempts from 0, practice round r from 1000·r. */
+function variantIndexOf(question: PublicQuestion, attempt: number, practiceRound: number | null): number {
+  return (
+    (practiceRound === null ? 0 : PRACTICE_VARIANT_BASE * practiceRound) + variantIndexFor(question.policy, attempt)
+  );
+}
+
 /** Answer and grading for a numeric attempt, consistent with the learner's variant. */
 function numericAttempt(
   question: PublicNumericQuestion,
   learnerId: string,
-  attempt: number,
+  variant: number,
   response: SimulatedResponse,
-): { answer: string; grading: Grading; variant: number } {
-  const variant = variantIndexFor(question.policy, attempt);
+): { answer: string; grading: Grading } {
   const { solutions } = numericVariant(question, learnerId, variant);
   const partsRight = Math.round(response.score * question.parts.length);
   let tagUsed = false;
@@ -182,7 +232,59 @@ function numericAttempt(
   return {
     answer: JSON.stringify({ parts: values }),
     grading: { score, correct: parts.every((p) => p.correct), parts },
-    variant,
+  };
+}
+
+/**
+ * What a learner types for ∂L/∂(wrt) with this loss: the derivative, or the same with one modelled
+ * mistake (written with the shorthand a = sigmoid(z), as learners do).
+ */
+export function demoFormula(wrt: FormulaWrt, loss: Loss, mistake: MisconceptionId | null): string {
+  const factor = { w: 'x', x: 'w', b: '' }[wrt];
+  const otherFactor = { w: 'w', x: 'x', b: '' }[wrt];
+  const times = (text: string, f: string) => (f ? `${text}*${f}` : text);
+  const bce = (f: string) => times('(a - y)', f);
+  const squared = (f: string) => times('2*(a - y)*a*(1 - a)', f);
+  const right = loss === 'bce' ? bce : squared;
+  switch (mistake) {
+    case 'sign-dL-da':
+      return loss === 'bce' ? times('(y - a)', factor) : times('2*(y - a)*a*(1 - a)', factor);
+    case 'missing-x':
+      return right('');
+    case 'wrong-path':
+      return right(otherFactor);
+    case 'wrong-loss':
+      return loss === 'bce' ? squared(factor) : bce(factor);
+    case 'missing-sigmoid-slope':
+      return loss === 'bce' ? times('(a - y)/(a*(1 - a))', factor) : times('2*(a - y)', factor);
+    case 'sigmoid-for-derivative':
+      return loss === 'bce' ? times('(a - y)/(1 - a)', factor) : times('2*(a - y)*a', factor);
+    case 'missing-loss-slope':
+      return times('a*(1 - a)', factor);
+    default:
+      return right(factor);
+  }
+}
+
+/** Answer and grading for a formula attempt: the expression typed, graded by the quiz's own grader. */
+function formulaAttempt(
+  question: PublicFormulaQuestion,
+  learnerId: string,
+  variantIndex: number,
+  response: SimulatedResponse,
+): { answer: string; grading: Grading } {
+  const variant = formulaVariant(question, learnerId, variantIndex);
+  let mistake: MisconceptionId | null = null;
+  if (response.score < 1) {
+    const tag = response.misconceptionTags[0] as MisconceptionId | undefined;
+    // ∂L/∂b has no last factor to miss or to take from the other path.
+    mistake = tag && !(variant.wrt === 'b' && (tag === 'missing-x' || tag === 'wrong-path')) ? tag : 'sign-dL-da';
+  }
+  const formula = parseFormula(demoFormula(variant.wrt, variant.loss, mistake));
+  if (!formula.ok) throw new Error(`demo formula does not parse: ${formula.error.message}`);
+  return {
+    answer: JSON.stringify({ expression: formula.source }),
+    grading: gradeFormulaAnswer(question, variant, formula),
   };
 }
 
@@ -201,11 +303,22 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
   }
 
   const choice = quiz.questions.filter((q): q is PublicChoiceQuestion => q.kind === 'single-choice');
-  // Formula questions (typed expressions) are not simulated: the demo's learners type numbers and letters.
-  const numeric = quiz.questions.filter(
-    (q): q is PublicNumericQuestion => q.kind === 'numeric' || q.kind === 'multi-part',
+  // Every generated question: numbers (numeric, multi-part) and typed expressions (formula).
+  const generated = quiz.questions.filter(
+    (q): q is PublicNumericQuestion | PublicFormulaQuestion => q.kind !== 'single-choice',
   );
   const predictions = demoPredictions();
+  const byId = new Map(quiz.questions.map((q) => [q.id, q]));
+  // Real ids from the start: the variants (and so the harder numbers) are seeded by them.
+  const idOf = new Map<string, string>();
+  const learnerId = (simulated: string) => {
+    let id = idOf.get(simulated);
+    if (id === undefined) {
+      id = randomUUID();
+      idOf.set(simulated, id);
+    }
+    return id;
+  };
   const input: SimulationInput = {
     seed: options.seed ?? 2026,
     learnerCount,
@@ -226,23 +339,28 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
       correctOptionId: quiz.choiceKeys.get(q.id)?.correctOptionId ?? q.options[0]?.id ?? '',
       difficulty: DIFFICULTY[q.id] ?? 0,
     })),
-    numericQuestions: numeric.map((q) => ({
+    numericQuestions: generated.map((q) => ({
       id: q.id,
       skill: q.skill,
-      parts: q.parts.length,
+      parts: q.kind === 'formula' ? 1 : q.parts.length,
       difficulty: DIFFICULTY[q.id] ?? 0,
-      misconceptionTags: [...new Set(q.parts.flatMap((part) => TARGET_TAGS[part.target]))],
+      misconceptionTags:
+        q.kind === 'formula' ? FORMULA_TAGS : [...new Set(q.parts.flatMap((part) => TARGET_TAGS[part.target]))],
     })),
     maxAttemptsPerQuestion: 3,
-    // The quiz's attempt limits are enforced below, so extra practice rounds would be dropped anyway.
-    practiceRounds: 0,
+    practiceRounds: 3,
+    variantShift: ({ learnerId: simulated, questionId, attemptNumber, practiceRound }) => {
+      const question = byId.get(questionId);
+      if (!question) return 0;
+      const variant = variantIndexOf(question, attemptNumber, practiceRound);
+      return variantParameters(question, learnerId(simulated), variant).reduce(
+        (sum, [parameter, value]) => sum + (HARD_NUMBERS[`${parameter}\u0000${value}`] ?? 0),
+        0,
+      );
+    },
   };
   const simulation = simulateClass(input);
   const cohort = await createCohort(db, { name: DEMO_CLASS_NAME, ownerId: instructor.id });
-
-  const idOf = new Map(simulation.learners.map((learner) => [learner.learnerId, randomUUID()]));
-  const learnerId = (simulated: string) => idOf.get(simulated) ?? simulated;
-  const byId = new Map(quiz.questions.map((q) => [q.id, q]));
   const toDate = (ms: number) => new Date(ms);
 
   const events = simulation.progressEvents.map((event) => ({
@@ -257,9 +375,23 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
     receivedAt: toDate(event.at),
   }));
 
-  const responses = simulation.responses.flatMap((response) => {
+  const graded = simulation.responses.filter((response) => response.practiceRound === null);
+  const practised = simulation.responses.filter((response) => response.practiceRound !== null);
+  const generatedAttempt = (response: SimulatedResponse) => {
     const question = byId.get(response.questionId);
-    if (!question || question.kind === 'formula' || response.attemptNumber > question.policy.maxAttempts) return [];
+    if (!question || question.kind === 'single-choice' || response.attemptNumber > question.policy.maxAttempts)
+      return null;
+    const id = learnerId(response.learnerId);
+    const variant = variantIndexOf(question, response.attemptNumber, response.practiceRound);
+    const { answer, grading } =
+      question.kind === 'formula'
+        ? formulaAttempt(question, id, variant, response)
+        : numericAttempt(question, id, variant, response);
+    return { question, id, variant, answer, grading };
+  };
+  const responses = graded.flatMap((response) => {
+    const question = byId.get(response.questionId);
+    if (!question || response.attemptNumber > question.policy.maxAttempts) return [];
     const id = learnerId(response.learnerId);
     let answer: string;
     let grading: Grading;
@@ -272,7 +404,9 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
       grading = choiceGrading(response.score);
       selectedOptionId = response.selectedOptionId;
     } else {
-      ({ answer, grading, variant } = numericAttempt(question, id, response.attemptNumber, response));
+      const attempt = generatedAttempt(response);
+      if (!attempt) return [];
+      ({ answer, grading, variant } = attempt);
     }
     return [
       {
@@ -286,6 +420,25 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
         correct: grading.correct,
         grading: JSON.stringify(grading),
         selectedOptionId,
+        createdAt: toDate(response.submittedAt),
+      },
+    ];
+  });
+  const practice = practised.flatMap((response) => {
+    const attempt = generatedAttempt(response);
+    if (!attempt || response.practiceRound === null) return [];
+    return [
+      {
+        id: randomUUID(),
+        learnerId: attempt.id,
+        questionId: attempt.question.id,
+        round: response.practiceRound,
+        attempt: response.attemptNumber,
+        variant: attempt.variant,
+        answer: attempt.answer,
+        score: attempt.grading.score,
+        correct: attempt.grading.correct,
+        grading: JSON.stringify(attempt.grading),
         createdAt: toDate(response.submittedAt),
       },
     ];
@@ -314,6 +467,7 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
         await tx.enrollment.createMany({ data: rows });
       for (const rows of chunk(events)) await tx.progressEvent.createMany({ data: rows });
       for (const rows of chunk(responses)) await tx.response.createMany({ data: rows });
+      for (const rows of chunk(practice)) await tx.practiceResponse.createMany({ data: rows });
     },
     { timeout: 120_000 },
   );
@@ -326,5 +480,6 @@ export async function seedDemo(db: Db, options: DemoOptions = {}): Promise<DemoR
     learners: simulation.learners.length,
     events: events.length,
     responses: responses.length,
+    practice: practice.length,
   };
 }

@@ -130,7 +130,10 @@ async function selectPage(
   const lastActive = Prisma.sql`(SELECT MAX(x) FROM (
       SELECT MAX(pe."occurredAt") AS x FROM "ProgressEvent" pe WHERE pe."learnerId" = m.id
       UNION ALL
-      SELECT MAX(rr."createdAt") AS x FROM "Response" rr WHERE rr."learnerId" = m.id) AS activity)`;
+      SELECT MAX(rr."createdAt") AS x FROM "Response" rr WHERE rr."learnerId" = m.id
+      UNION ALL
+      -- Practice is activity too, as lastActiveAt in the rows below counts it (docs/decisions/013).
+      SELECT MAX(pp."createdAt") AS x FROM "PracticeResponse" pp WHERE pp."learnerId" = m.id) AS activity)`;
   const sectionsRead = Prisma.sql`(SELECT COUNT(DISTINCT pe."target") FROM "ProgressEvent" pe
       WHERE pe."learnerId" = m.id AND pe."type" = 'section-viewed')`;
   // Latest attempt per question, averaged over every quiz question (unanswered ones count 0);
