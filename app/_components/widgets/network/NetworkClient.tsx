@@ -10,10 +10,10 @@
  * State lives in the URL (lib/widgets/url-state): the setup and the step count, replayed
  * deterministically by lib/network/session, so a shared link shows the same network.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { memo, startTransition, useCallback, useEffect, useMemo, useOptimistic, useState } from 'react';
 
 import { edgeKey } from '@/lib/graph/types';
-import { DATASET_KINDS, POINT_COUNT, dataset, type DatasetKind } from '@/lib/network/data';
+import { DATASET_KINDS, POINT_COUNT, dataset, type Dataset, type DatasetKind } from '@/lib/network/data';
 import { blameReport, pointEnv, programFor } from '@/lib/network/example';
 import { layoutNetworkTrace } from '@/lib/network/layout';
 import {
@@ -28,7 +28,7 @@ import {
 } from '@/lib/network/model';
 import { MAX_STEPS, REPLAY_CHUNK, TrainingRun, type Setup } from '@/lib/network/session';
 import { DIVERGED_LOSS } from '@/lib/network/trainer';
-import { bool, defineWidgetState, name, num, oneOf } from '@/lib/widgets/url-state';
+import { bool, defineWidgetState, name, num, oneOf, type StateOf } from '@/lib/widgets/url-state';
 
 import { Choice } from '../Choice';
 import { formatNumber } from '../format';
@@ -65,11 +65,12 @@ const STATE = defineWidgetState(
   ['step', 'play', 'presets', 'predict'],
 );
 
-type Values = (typeof STATE)['fields'];
+type Values = StateOf<(typeof STATE)['fields']>;
+type Patch = Partial<Values>;
 type PresetId = 'too-large' | 'dead' | 'vanishing';
 
 /** Each preset makes one point in one click: a setup, from step 0, and (motion allowing) play. */
-const PRESETS: readonly { id: PresetId; label: string; setup: Partial<Record<keyof Values, unknown>> }[] = [
+const PRESETS: readonly { id: PresetId; label: string; setup: Patch }[] = [
   {
     id: 'too-large',
     label: 'Too large a learning rate',
@@ -106,6 +107,8 @@ const VIEW_OPTIONS = [
 /** Reduced motion: Play advances in chunks twice a second instead of animating every frame. */
 const REDUCED_CHUNK = 10;
 const REDUCED_INTERVAL_MS = 500;
+/** While playing, the decision boundary is redrawn every this many steps. */
+const BOUNDARY_EVERY = 4;
 
 export function NetworkClient({ id }: { id: string }) {
   const { values, hidden, locked, set, update, markUsed, reset, shareUrl } = useWidgetControls('network', id, STATE);
@@ -144,7 +147,12 @@ export function NetworkClient({ id }: { id: string }) {
     return { result, blame: blameReport(result, env, program, picked, revealed) };
   }, [program, env, picked, revealed]);
   const { result, blame } = report;
-  const layout = useMemo(() => layoutNetworkTrace(result.trace), [result.trace.nodes.length, spec.activation]); // eslint-disable-line react-hooks/exhaustive-deps
+  const graphView = view === 'graph';
+  // Laid out once per shape, and only for the view that draws it.
+  const layout = useMemo(
+    () => (graphView ? layoutNetworkTrace(result.trace) : null),
+    [graphView, result.trace.nodes.length, spec.activation], // eslint-disable-line react-hooks/exhaustive-deps
+  );
   const batchGrads = useMemo(
     () => Object.fromEntries(names.map((parameter, i) => [parameter, snapshot.grads[i]!])),
     [names, snapshot],
@@ -171,6 +179,14 @@ export function NetworkClient({ id }: { id: string }) {
     return () => window.cancelAnimationFrame(frame);
   }, [running, snapshot.steps, reducedMotion, set]);
 
+  // While playing, the shading (1,600 forward passes and a canvas upload) follows every
+  // BOUNDARY_EVERY-th step; a Step, a pause and any other change draw it at once.
+  const boundaryStep = running && !reducedMotion ? snapshot.steps - (snapshot.steps % BOUNDARY_EVERY) : snapshot.steps;
+  const boundaryParams = useMemo(
+    () => snapshot.params,
+    [spec, boundaryStep], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+
   const hiddenGrad = revealed ? null : picked;
   const onPath = new Set<string>();
   for (const path of blame.paths) for (const node of path.names) onPath.add(node);
@@ -194,10 +210,36 @@ export function NetworkClient({ id }: { id: string }) {
             : 'became infinite'
         } at step ${snapshot.divergedAt}. The steps overshoot: lower the learning rate, then reset the training.`;
 
-  const setStart = (control: string, patch: Parameters<typeof set>[0]) => update(control, { ...patch, steps: 0 });
-  // Stable, so the memoised drawings (the 64 data points, the layer view) skip a training step.
+  // Stable, so the memoised parts (the settings, the 64 data points, the layer view) skip a
+  // training step: a step re-renders the numbers, not the controls.
   const pickPoint = useCallback((next: number) => update('point', { point: next }), [update]);
   const pick = useCallback((next: string) => update('pick', { pick: next }), [update]);
+  // A new shape, data set or view rebuilds the trainer, the program or the drawing: rendered as a
+  // transition, so the click paints its radio at once (useOptimistic in the controls) and React
+  // renders the new network in slices after it (interaction to next paint, issue 17).
+  const setStart = useCallback(
+    (control: string, patch: Patch) => startTransition(() => update(control, { ...patch, steps: 0 })),
+    [update],
+  );
+  const chooseView = useCallback(
+    (next: Values['view']) => startTransition(() => update('view', { view: next })),
+    [update],
+  );
+  const choosePreset = useCallback(
+    (preset: (typeof PRESETS)[number]) => {
+      markUsed('presets');
+      startTransition(() => {
+        set({ ...preset.setup, steps: 0 });
+        setPlaying(!reducedMotion);
+      });
+    },
+    [markUsed, set, reducedMotion],
+  );
+  // A run that blew up starts again: the new rate applies from step 0.
+  const setRate = useCallback(
+    (next: number) => update('lr', diverged ? { lr: next, steps: 0 } : { lr: next }),
+    [update, diverged],
+  );
 
   return (
     <WidgetFrame
@@ -216,94 +258,19 @@ export function NetworkClient({ id }: { id: string }) {
       }}
       shareUrl={shareUrl}
     >
-      {hidden.has('presets') ? null : (
-        <div className={styles.presets} data-control="presets">
-          <span className={styles.presetsLabel}>Try:</span>
-          {PRESETS.map((preset) => (
-            <button
-              key={preset.id}
-              type="button"
-              className={shared.button}
-              data-preset={preset.id}
-              disabled={locked.has('presets')}
-              onClick={() => {
-                markUsed('presets');
-                set({ ...(preset.setup as Partial<Parameters<typeof set>[0]>), steps: 0 });
-                setPlaying(!reducedMotion);
-              }}
-            >
-              {preset.label}
-            </button>
-          ))}
-        </div>
-      )}
-      <div className={styles.settings}>
-        <Choice
-          legend="Data"
-          name={`${id}-data`}
-          value={dataKind}
-          options={DATA_OPTIONS}
-          hidden={hidden.has('data')}
-          locked={locked.has('data')}
-          onChange={(next) => setStart('data', { data: next })}
-        />
-        <Choice
-          legend="Hidden activation"
-          name={`${id}-act`}
-          value={act}
-          options={ACTIVATION_OPTIONS}
-          hidden={hidden.has('act')}
-          locked={locked.has('act')}
-          onChange={(next) => setStart('act', { act: next })}
-        />
-        <Choice
-          legend="Layers"
-          name={`${id}-depth`}
-          value={String(depth) as '2' | '3' | '4'}
-          options={DEPTH_OPTIONS}
-          hidden={hidden.has('depth')}
-          locked={locked.has('depth')}
-          onChange={(next) => setStart('depth', { depth: Number(next) })}
-        />
-        {hidden.has('lr') ? null : (
-          <label className={styles.field}>
-            <span className={styles.fieldName}>Learning rate η</span>
-            <select
-              className={styles.select}
-              value={String(lr)}
-              disabled={locked.has('lr')}
-              onChange={(event) => {
-                const next = Number(event.currentTarget.value);
-                // A run that blew up starts again: the new rate applies from step 0.
-                update('lr', diverged ? { lr: next, steps: 0 } : { lr: next });
-              }}
-            >
-              {[...new Set<number>([...LEARNING_RATES, lr])]
-                .sort((a, b) => a - b)
-                .map((rate) => (
-                  <option key={rate} value={String(rate)}>
-                    {formatNumber(rate)}
-                  </option>
-                ))}
-            </select>
-          </label>
-        )}
-        {hidden.has('init') ? null : (
-          <label className={styles.field}>
-            <span className={styles.fieldName}>Start</span>
-            <select
-              className={styles.select}
-              value={init}
-              disabled={locked.has('init')}
-              onChange={(event) => setStart('init', { init: event.currentTarget.value as (typeof INITS)[number] })}
-            >
-              <option value="standard">random weights, zero biases</option>
-              <option value="dead">hidden biases −2.5 (every ReLU off)</option>
-            </select>
-          </label>
-        )}
-      </div>
-
+      <Settings
+        id={id}
+        dataKind={dataKind}
+        act={act}
+        depth={depth}
+        lr={lr}
+        init={init}
+        hidden={hidden}
+        locked={locked}
+        onPreset={choosePreset}
+        onStart={setStart}
+        onRate={setRate}
+      />
       <div className={styles.actions}>
         {hidden.has('step') ? null : (
           <button
@@ -372,7 +339,7 @@ export function NetworkClient({ id }: { id: string }) {
       <div className={styles.panels}>
         <div>
           <p className={styles.panelTitle}>What the network says, over the data</p>
-          <Boundary spec={spec} params={snapshot.params} data={data} point={point} onPoint={pickPoint} />
+          <Boundary spec={spec} params={boundaryParams} data={data} point={point} onPoint={pickPoint} />
           <p className={styles.small}>
             <span className={styles.keyOne} />
             label 1 · <span className={styles.keyZero} />
@@ -387,69 +354,19 @@ export function NetworkClient({ id }: { id: string }) {
         </div>
       </div>
 
-      <div className={styles.settings}>
-        {hidden.has('point') ? null : (
-          <label className={styles.field}>
-            <span className={styles.fieldName}>Point shown</span>
-            <input
-              type="range"
-              className={shared.range}
-              min={1}
-              max={POINT_COUNT}
-              step={1}
-              value={point + 1}
-              disabled={locked.has('point')}
-              aria-valuetext={`point ${point + 1} of ${POINT_COUNT}`}
-              onChange={(event) => pickPoint(Number(event.currentTarget.value) - 1)}
-            />
-            <span className={styles.counter}>
-              {point + 1}: x₁ = {formatNumber(data.xs[2 * point]!)}, x₂ = {formatNumber(data.xs[2 * point + 1]!)}, label{' '}
-              {data.ys[point]}
-            </span>
-          </label>
-        )}
-        {hidden.has('pick') ? null : (
-          <label className={styles.field}>
-            <span className={styles.fieldName}>Blame for</span>
-            <select
-              className={styles.select}
-              value={picked}
-              disabled={locked.has('pick')}
-              onChange={(event) => pick(event.currentTarget.value)}
-            >
-              <optgroup label="inputs">
-                {[inputName(1), inputName(2)].map((input) => (
-                  <option key={input} value={input}>
-                    {prettyName(input)}
-                  </option>
-                ))}
-              </optgroup>
-              {layersOf(depth).map((layer) => (
-                <optgroup key={layer.index} label={`layer ${layer.index}`}>
-                  {names
-                    .filter((parameter) => parameter.slice(1, 2) === String(layer.index))
-                    .map((parameter) => (
-                      <option key={parameter} value={parameter}>
-                        {prettyName(parameter)}
-                      </option>
-                    ))}
-                </optgroup>
-              ))}
-            </select>
-          </label>
-        )}
-      </div>
-
-      <Choice
-        legend="Show"
-        name={`${id}-view`}
-        value={view}
-        options={VIEW_OPTIONS}
-        hidden={hidden.has('view')}
-        locked={locked.has('view')}
-        onChange={(next) => update('view', { view: next })}
+      <PointControls
+        point={point}
+        picked={picked}
+        depth={depth}
+        names={names}
+        data={data}
+        hidden={hidden}
+        locked={locked}
+        onPoint={pickPoint}
+        onPick={pick}
       />
-      {view === 'layers' ? (
+      <ViewChoice id={id} view={view} hidden={hidden} locked={locked} onView={chooseView} />
+      {!graphView || !layout ? (
         <LayerView
           depth={depth}
           values={result.values}
@@ -525,3 +442,243 @@ export function NetworkClient({ id }: { id: string }) {
     </WidgetFrame>
   );
 }
+
+interface SettingsProps {
+  id: string;
+  dataKind: DatasetKind;
+  act: Activation;
+  depth: number;
+  lr: number;
+  init: Values['init'];
+  hidden: ReadonlySet<string>;
+  locked: ReadonlySet<string>;
+  onPreset: (preset: (typeof PRESETS)[number]) => void;
+  onStart: (control: string, patch: Patch) => void;
+  onRate: (rate: number) => void;
+}
+
+/**
+ * Presets and the settings that change the network's setup. Memoised: a training step passes
+ * the same props, so these controls are neither re-rendered nor touched in the DOM (React
+ * re-sets a radio's name and type on every render of it). The radios show the learner's
+ * choice at once (useOptimistic) while the new network renders as a transition.
+ */
+const Settings = memo(function Settings({
+  id,
+  dataKind,
+  act,
+  depth,
+  lr,
+  init,
+  hidden,
+  locked,
+  onPreset,
+  onStart,
+  onRate,
+}: SettingsProps) {
+  const [shown, show] = useOptimistic({ data: dataKind, act, depth, init }, (current, patch: Patch) => ({
+    ...current,
+    ...patch,
+  }));
+  const start = (control: 'data' | 'act' | 'depth' | 'init', patch: Patch) =>
+    startTransition(() => {
+      show(patch);
+      onStart(control, patch);
+    });
+  return (
+    <>
+      {hidden.has('presets') ? null : (
+        <div className={styles.presets} data-control="presets">
+          <span className={styles.presetsLabel}>Try:</span>
+          {PRESETS.map((preset) => (
+            <button
+              key={preset.id}
+              type="button"
+              className={shared.button}
+              data-preset={preset.id}
+              disabled={locked.has('presets')}
+              onClick={() => onPreset(preset)}
+            >
+              {preset.label}
+            </button>
+          ))}
+        </div>
+      )}
+      <div className={styles.settings}>
+        <Choice
+          legend="Data"
+          name={`${id}-data`}
+          value={shown.data}
+          options={DATA_OPTIONS}
+          hidden={hidden.has('data')}
+          locked={locked.has('data')}
+          onChange={(next) => start('data', { data: next })}
+        />
+        <Choice
+          legend="Hidden activation"
+          name={`${id}-act`}
+          value={shown.act}
+          options={ACTIVATION_OPTIONS}
+          hidden={hidden.has('act')}
+          locked={locked.has('act')}
+          onChange={(next) => start('act', { act: next })}
+        />
+        <Choice
+          legend="Layers"
+          name={`${id}-depth`}
+          value={String(shown.depth) as '2' | '3' | '4'}
+          options={DEPTH_OPTIONS}
+          hidden={hidden.has('depth')}
+          locked={locked.has('depth')}
+          onChange={(next) => start('depth', { depth: Number(next) })}
+        />
+        {hidden.has('lr') ? null : (
+          <label className={styles.field}>
+            <span className={styles.fieldName}>Learning rate η</span>
+            <select
+              className={styles.select}
+              value={String(lr)}
+              disabled={locked.has('lr')}
+              onChange={(event) => onRate(Number(event.currentTarget.value))}
+            >
+              {[...new Set<number>([...LEARNING_RATES, lr])]
+                .sort((a, b) => a - b)
+                .map((rate) => (
+                  <option key={rate} value={String(rate)}>
+                    {formatNumber(rate)}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
+        {hidden.has('init') ? null : (
+          <label className={styles.field}>
+            <span className={styles.fieldName}>Start</span>
+            <select
+              className={styles.select}
+              value={shown.init}
+              disabled={locked.has('init')}
+              onChange={(event) => start('init', { init: event.currentTarget.value as Values['init'] })}
+            >
+              <option value="standard">random weights, zero biases</option>
+              <option value="dead">hidden biases −2.5 (every ReLU off)</option>
+            </select>
+          </label>
+        )}
+      </div>
+    </>
+  );
+});
+
+interface PointControlsProps {
+  point: number;
+  picked: string;
+  depth: number;
+  names: readonly string[];
+  data: Dataset;
+  hidden: ReadonlySet<string>;
+  locked: ReadonlySet<string>;
+  onPoint: (point: number) => void;
+  onPick: (name: string) => void;
+}
+
+/** The point shown and the parameter whose blame is traced; memoised like Settings. */
+const PointControls = memo(function PointControls({
+  point,
+  picked,
+  depth,
+  names,
+  data,
+  hidden,
+  locked,
+  onPoint,
+  onPick,
+}: PointControlsProps) {
+  return (
+    <div className={styles.settings}>
+      {hidden.has('point') ? null : (
+        <label className={styles.field}>
+          <span className={styles.fieldName}>Point shown</span>
+          <input
+            type="range"
+            className={shared.range}
+            min={1}
+            max={POINT_COUNT}
+            step={1}
+            value={point + 1}
+            disabled={locked.has('point')}
+            aria-valuetext={`point ${point + 1} of ${POINT_COUNT}`}
+            onChange={(event) => onPoint(Number(event.currentTarget.value) - 1)}
+          />
+          <span className={styles.counter}>
+            {point + 1}: x₁ = {formatNumber(data.xs[2 * point]!)}, x₂ = {formatNumber(data.xs[2 * point + 1]!)}, label{' '}
+            {data.ys[point]}
+          </span>
+        </label>
+      )}
+      {hidden.has('pick') ? null : (
+        <label className={styles.field}>
+          <span className={styles.fieldName}>Blame for</span>
+          <select
+            className={styles.select}
+            value={picked}
+            disabled={locked.has('pick')}
+            onChange={(event) => onPick(event.currentTarget.value)}
+          >
+            <optgroup label="inputs">
+              {[inputName(1), inputName(2)].map((input) => (
+                <option key={input} value={input}>
+                  {prettyName(input)}
+                </option>
+              ))}
+            </optgroup>
+            {layersOf(depth).map((layer) => (
+              <optgroup key={layer.index} label={`layer ${layer.index}`}>
+                {names
+                  .filter((parameter) => parameter.slice(1, 2) === String(layer.index))
+                  .map((parameter) => (
+                    <option key={parameter} value={parameter}>
+                      {prettyName(parameter)}
+                    </option>
+                  ))}
+              </optgroup>
+            ))}
+          </select>
+        </label>
+      )}
+    </div>
+  );
+});
+
+/** Layer view or every operation: the switch paints at once, the other view follows as a transition. */
+const ViewChoice = memo(function ViewChoice({
+  id,
+  view,
+  hidden,
+  locked,
+  onView,
+}: {
+  id: string;
+  view: Values['view'];
+  hidden: ReadonlySet<string>;
+  locked: ReadonlySet<string>;
+  onView: (view: Values['view']) => void;
+}) {
+  const [shown, show] = useOptimistic(view);
+  return (
+    <Choice
+      legend="Show"
+      name={`${id}-view`}
+      value={shown}
+      options={VIEW_OPTIONS}
+      hidden={hidden.has('view')}
+      locked={locked.has('view')}
+      onChange={(next) =>
+        startTransition(() => {
+          show(next);
+          onView(next);
+        })
+      }
+    />
+  );
+});
