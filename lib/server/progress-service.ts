@@ -6,8 +6,8 @@ import { z } from 'zod';
 
 import { isLessonSlug } from '@/lib/content/catalog';
 
+import { answerStatementsFor } from './db/answer-offload';
 import type { Db } from './db/client';
-import { Prisma } from './db/generated/sqlite/client';
 import { handle, HttpError, json, parseOrThrow } from './http';
 import { limitLearnerCall } from './resume-codes';
 import { requireSession } from './session';
@@ -140,36 +140,22 @@ export async function recordProgress(
     const seen = latestSection.get(event.lessonSlug);
     if (!seen || event.at >= seen.at) latestSection.set(event.lessonSlug, { target: event.target, at: event.at });
   }
-  const rows = events.map(
-    (event) =>
-      Prisma.sql`(${randomUUID()}, ${learnerId}, ${event.id}, ${event.lessonSlug}, ${event.type}, ${event.target}, ${
-        'data' in event ? JSON.stringify(event.data) : null
-      }, ${clampTime(event.at, now)}, ${receivedAt})`,
-  );
-  const [inserted] = await db.$transaction([
-    rows.length > 0
-      ? db.$queryRaw<{ id: string }[]>(Prisma.sql`
-      INSERT INTO "ProgressEvent" ("id", "learnerId", "clientEventId", "lessonSlug", "type", "target", "data", "occurredAt", "receivedAt")
-      VALUES ${Prisma.join(rows)}
-      ON CONFLICT ("learnerId", "clientEventId") DO NOTHING
-      RETURNING "id"`)
-      : db.$queryRaw<{ id: string }[]>`SELECT "id" FROM "ProgressEvent" WHERE 1 = 0`,
-    ...[...latestSection].map(
-      ([lessonSlug, { target }]) => db.$executeRaw`
-        INSERT INTO "LessonProgress" ("learnerId", "lessonSlug", "lastSectionId", "updatedAt")
-        VALUES (${learnerId}, ${lessonSlug}, ${target}, ${receivedAt})
-        ON CONFLICT ("learnerId", "lessonSlug") DO UPDATE SET "lastSectionId" = excluded."lastSectionId", "updatedAt" = excluded."updatedAt"`,
-    ),
-    ...(widgetState
-      ? [
-          db.$executeRaw`
-        INSERT INTO "LessonProgress" ("learnerId", "lessonSlug", "widgetState", "updatedAt")
-        VALUES (${learnerId}, ${widgetState.lessonSlug}, ${widgetState.query}, ${receivedAt})
-        ON CONFLICT ("learnerId", "lessonSlug") DO UPDATE SET "widgetState" = excluded."widgetState", "updatedAt" = excluded."updatedAt"`,
-        ]
-      : []),
-  ]);
-  return { stored: inserted.length };
+  const stored = await answerStatementsFor(db).run('insertProgressBatch', {
+    learnerId,
+    receivedAt,
+    events: events.map((event) => ({
+      id: randomUUID(),
+      clientEventId: event.id,
+      lessonSlug: event.lessonSlug,
+      type: event.type,
+      target: event.target,
+      data: 'data' in event ? JSON.stringify(event.data) : null,
+      occurredAt: clampTime(event.at, now),
+    })),
+    lastSections: [...latestSection].map(([lessonSlug, { target }]) => ({ lessonSlug, target })),
+    widgetState,
+  });
+  return { stored };
 }
 
 export interface ResumePoint {

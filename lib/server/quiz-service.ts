@@ -31,10 +31,11 @@ import {
 
 import { readSessionWithResponses, type StoredResponse } from './answer-reader';
 import { insertAnswer } from './answer-writer';
+import { answerStatementsFor } from './db/answer-offload';
 import type { Db } from './db/client';
 import { Prisma } from './db/generated/sqlite/client';
 import { HttpError, parseOrThrow } from './http';
-import { contentWithGrants, withExtraAttempts } from './instructor/attempt-grants';
+import { withExtraAttempts } from './instructor/attempt-grants';
 import { practiceGradings, type PracticeGradingRow } from './mastery-evidence';
 import { findQuestion, lessonQuiz as findLessonQuiz } from './quiz-content';
 import type { LearnerSession } from './session';
@@ -208,39 +209,35 @@ function questionIdsOf(content: LessonQuizContent): readonly string[] {
 }
 
 /**
- * Everything the quiz component shows for a learner. Three raw statements (the learner with the
- * lesson's resume point, their classes, their responses in the lesson), portable SQL, instead of
- * the ORM's nested read: Prisma 6.19 compiles every ORM query (docs/decisions/009).
+ * Everything the quiz component shows for a learner. Five raw reads (the learner with the
+ * lesson's resume point, their classes, their responses, practice rounds and attempt grants in the
+ * lesson), portable SQL instead of the ORM's nested read (Prisma 6.19 compiles every ORM query,
+ * docs/decisions/009), run on the database worker (db/learner-statements.ts, docs/decisions/018).
  */
 export async function lessonState(db: Db, session: LearnerSession, content: LessonQuizContent): Promise<LessonState> {
   const { learnerId } = session;
-  const [learners, cohorts, responses, practice] = await Promise.all([
-    db.$queryRaw<{ displayName: string | null; lastSectionId: string | null }[]>(Prisma.sql`
-      SELECT l."displayName", p."lastSectionId"
-      FROM "Learner" l
-      LEFT JOIN "LessonProgress" p ON p."learnerId" = l."id" AND p."lessonSlug" = ${content.slug}
-      WHERE l."id" = ${learnerId}`),
-    db.$queryRaw<{ name: string }[]>(Prisma.sql`
-      SELECT c."name"
-      FROM "Enrollment" e JOIN "Cohort" c ON c."id" = e."cohortId"
-      WHERE e."learnerId" = ${learnerId}
-      ORDER BY e."joinedAt" ASC, c."id" ASC`),
-    db.$queryRaw<RawResponseRow[]>(Prisma.sql`
-      SELECT "questionId", "attempt", "correct", "answer", "grading", "createdAt"
-      FROM "Response"
-      WHERE "learnerId" = ${learnerId} AND "questionId" IN (${Prisma.join(questionIdsOf(content))})`),
-    practiceGradings(db, learnerId, questionIdsOf(content)),
-  ]);
-  const learner = learners[0];
-  if (!learner) throw new HttpError(401, 'no-session', 'No valid session: open the lesson page to start one.');
-  const stored = responses.map(responseRow);
+  const rows = await answerStatementsFor(db).run(
+    'readLessonStateRows',
+    learnerId,
+    content.slug,
+    questionIdsOf(content),
+  );
+  if (!rows.learner) throw new HttpError(401, 'no-session', 'No valid session: open the lesson page to start one.');
+  // Extra attempts an instructor gave this learner (issue 19; lib/server/instructor/attempt-grants.ts).
+  const granted = content.questions.some((question) => (rows.extraAttempts[question.id] ?? 0) > 0)
+    ? {
+        ...content,
+        questions: content.questions.map((question) =>
+          withExtraAttempts(question, rows.extraAttempts[question.id] ?? 0),
+        ),
+      }
+    : content;
   return {
     lessonSlug: content.slug,
-    learner: { displayName: learner.displayName, cohorts: cohorts.map(({ name }) => ({ name })) },
-    lastSectionId: learner.lastSectionId ?? null,
-    // Extra attempts an instructor gave this learner (issue 19; lib/server/instructor/attempt-grants.ts).
-    questions: viewsOf(await contentWithGrants(db, learnerId, content), learnerId, stored.map(storedAttempt)),
-    mastery: masteryOf(content, stored, practice),
+    learner: { displayName: rows.learner.displayName, cohorts: rows.cohorts.map((name) => ({ name })) },
+    lastSectionId: rows.learner.lastSectionId,
+    questions: viewsOf(granted, learnerId, rows.responses.map(storedAttempt)),
+    mastery: masteryOf(content, rows.responses, rows.practice),
   };
 }
 

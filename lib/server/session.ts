@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 import { parseCookie, stringifySetCookie } from 'cookie';
 import { sealData, unsealData } from 'iron-session';
@@ -8,6 +8,7 @@ import { z } from 'zod';
 
 import { serverEnv } from '@/lib/env';
 
+import { answerStatementsFor } from './db/answer-offload';
 import type { Db } from './db/client';
 import { HttpError } from './http';
 import { sessionSecret } from './secret';
@@ -76,15 +77,14 @@ export async function sessionIdFrom(request: Request): Promise<string | null> {
   }
 }
 
-/** A new learner and their session, in one insert. */
+/** A new learner and their session, in one transaction (on the database worker, db/learner-statements.ts). */
 export async function createSession(db: Db): Promise<LearnerSession> {
   const id = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(Date.now() + SESSION_TTL_SECONDS * 1000);
-  const row = await db.session.create({
-    data: { id, expiresAt, learner: { create: {} } },
-    select: { id: true, learnerId: true },
-  });
-  return row;
+  const learnerId = randomUUID();
+  const createdAt = new Date();
+  const expiresAt = new Date(createdAt.getTime() + SESSION_TTL_SECONDS * 1000);
+  await answerStatementsFor(db).run('insertLearnerSession', { sessionId: id, learnerId, createdAt, expiresAt });
+  return { id, learnerId };
 }
 
 /** A new session for an existing learner: a resume code opened on another device (resume-codes.ts). */
@@ -122,11 +122,10 @@ export async function requireSession(db: Db, request: Request): Promise<LearnerS
 
 export async function findSession(db: Db, id: string | null): Promise<LearnerSession | null> {
   if (!id) return null;
-  // Raw: one indexed read on every request, and the ORM's query compilation cost three times the
-  // read itself (docs/decisions/009).
-  const [row] = await db.$queryRaw<{ id: string; learnerId: string; expiresAt: Date | string | number }[]>`
-    SELECT "id", "learnerId", "expiresAt" FROM "Session" WHERE "id" = ${id}`;
-  if (!row || new Date(row.expiresAt).getTime() <= Date.now()) return null;
+  // One indexed read on every request, raw (the ORM's query compilation cost three times the read
+  // itself, docs/decisions/009) and on the database worker (docs/decisions/018).
+  const row = await answerStatementsFor(db).run('findSessionRow', id);
+  if (!row || row.expiresAt.getTime() <= Date.now()) return null;
   return { id: row.id, learnerId: row.learnerId };
 }
 

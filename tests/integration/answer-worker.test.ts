@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnswerWorkerClient } from '@/lib/server/db/answer-offload';
 import type { AnswerWorkerData } from '@/lib/server/db/answer-protocol';
 import { readSessionsWithResponses, type AnswerRow } from '@/lib/server/db/answer-statements';
+import { readLessonStateRows } from '@/lib/server/db/learner-statements';
 import { databaseUnavailable } from '@/lib/server/db/unavailable';
 
 import { newLearner } from './helpers/learner-client';
@@ -76,6 +77,54 @@ describe('answer statements on the worker thread', () => {
       session.responses.map((response) => [response.attempt, response.correct, response.createdAt]).sort(),
     ).toEqual(rows.map((entry) => [entry.attempt, entry.correct, entry.createdAt]).sort());
     expect(viaWorker.has('no-such-session')).toBe(false);
+  });
+
+  it("runs the learner path's other statements as they run in place: a new session, its lookup, a progress batch, the lesson state", async () => {
+    const learnerId = randomUUID();
+    const sessionId = `worker-session-${randomUUID()}`;
+    const createdAt = new Date(Date.UTC(2026, 11, 7, 9, 0, 0));
+    const expiresAt = new Date(Date.UTC(2027, 5, 7, 9, 0, 0));
+    await worker.run('insertLearnerSession', { sessionId, learnerId, createdAt, expiresAt });
+    expect(await worker.run('findSessionRow', sessionId)).toEqual({ id: sessionId, learnerId, expiresAt });
+    expect(await worker.run('findSessionRow', 'no-such-session')).toBeNull();
+
+    const event = {
+      id: randomUUID(),
+      clientEventId: randomUUID(),
+      lessonSlug: 'chain-rule-computational-graphs',
+      type: 'section-viewed',
+      target: 'worked-example',
+      data: null,
+      occurredAt: createdAt,
+    };
+    const batch = {
+      learnerId,
+      receivedAt: createdAt,
+      events: [event],
+      lastSections: [{ lessonSlug: event.lessonSlug, target: event.target }],
+      widgetState: { lessonSlug: event.lessonSlug, query: 'fp.w=0.8' },
+    };
+    expect(await worker.run('insertProgressBatch', batch)).toBe(1);
+    // The same batch again (a retried beacon): nothing new.
+    expect(await worker.run('insertProgressBatch', { ...batch, events: [{ ...event, id: randomUUID() }] })).toBe(0);
+    await worker.insert([row(learnerId, 1)]);
+
+    const questionIds = ['chain-factors', 'reused-node'];
+    const viaWorker = await worker.run('readLessonStateRows', learnerId, event.lessonSlug, questionIds);
+    expect(viaWorker).toEqual(await readLessonStateRows(database.db, learnerId, event.lessonSlug, questionIds));
+    expect(viaWorker).toMatchObject({
+      learner: { displayName: null, lastSectionId: 'worked-example' },
+      cohorts: [],
+      practice: [],
+      extraAttempts: {},
+    });
+    expect(viaWorker.responses.map((response) => [response.questionId, response.attempt])).toEqual([
+      ['chain-factors', 1],
+    ]);
+    const stored = await database.db.lessonProgress.findUniqueOrThrow({
+      where: { learnerId_lessonSlug: { learnerId, lessonSlug: event.lessonSlug } },
+    });
+    expect(stored).toMatchObject({ lastSectionId: 'worked-example', widgetState: 'fp.w=0.8' });
   });
 
   it('a failed statement reaches the app with its message, and is not mistaken for a busy database', async () => {

@@ -2,14 +2,10 @@ import 'server-only';
 
 import { Worker } from 'node:worker_threads';
 
-import {
-  insertAnswerRows,
-  readSessionsWithResponses,
-  type AnswerRow,
-  type SessionWithResponses,
-} from './answer-statements';
+import type { AnswerRow, SessionWithResponses } from './answer-statements';
 import { log } from '../log';
 import type { Db } from './client';
+import { runStatement, type StatementArgs, type StatementName, type StatementResult } from './offloaded';
 import {
   reviveError,
   type AnswerWorkerData,
@@ -40,13 +36,16 @@ export interface AnswerStatements {
   readonly inWorker: boolean;
   read(questionIds: readonly string[], sessionIds: readonly string[]): Promise<Map<string, SessionWithResponses>>;
   insert(rows: readonly AnswerRow[]): Promise<Set<string>>;
+  /** Any statement of db/offloaded.ts by name (the learner path's other statements). */
+  run<N extends StatementName>(name: N, ...args: StatementArgs<N>): Promise<StatementResult<N>>;
 }
 
 function inPlace(db: Db): AnswerStatements {
   return {
     inWorker: false,
-    read: (questionIds, sessionIds) => readSessionsWithResponses(db, questionIds, sessionIds),
-    insert: (rows) => insertAnswerRows(db, rows),
+    read: (questionIds, sessionIds) => runStatement(db, 'readSessionsWithResponses', [questionIds, sessionIds]),
+    insert: (rows) => runStatement(db, 'insertAnswerRows', [rows]),
+    run: (name, ...args) => runStatement(db, name, args),
   };
 }
 
@@ -63,9 +62,6 @@ function workerGone(reason: string): Error {
 function spawnAnswerWorker(workerData: AnswerWorkerData): Worker {
   return new Worker(new URL('./answer-worker.ts', import.meta.url), { workerData });
 }
-
-/** A request as callers build it; call() adds the id. */
-type WorkerCall = AnswerWorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 export class AnswerWorkerClient implements AnswerStatements {
   readonly inWorker = true;
@@ -86,14 +82,18 @@ export class AnswerWorkerClient implements AnswerStatements {
   }
 
   read(questionIds: readonly string[], sessionIds: readonly string[]): Promise<Map<string, SessionWithResponses>> {
-    return this.call({ kind: 'read', questionIds, sessionIds }) as Promise<Map<string, SessionWithResponses>>;
+    return this.run('readSessionsWithResponses', questionIds, sessionIds);
   }
 
   insert(rows: readonly AnswerRow[]): Promise<Set<string>> {
-    return this.call({ kind: 'insert', rows }) as Promise<Set<string>>;
+    return this.run('insertAnswerRows', rows);
   }
 
-  private call(request: WorkerCall): Promise<unknown> {
+  run<N extends StatementName>(name: N, ...args: StatementArgs<N>): Promise<StatementResult<N>> {
+    return this.call({ name, args }) as Promise<StatementResult<N>>;
+  }
+
+  private call(request: Omit<AnswerWorkerRequest, 'id'>): Promise<unknown> {
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

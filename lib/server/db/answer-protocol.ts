@@ -1,19 +1,21 @@
-import type { AnswerRow, SessionWithResponses } from './answer-statements';
+import type { StatementName } from './offloaded';
 
-/** Messages between the app and its answer worker (db/answer-offload.ts, db/answer-worker.ts). */
+/** Messages between the app and its database worker (db/answer-offload.ts, db/answer-worker.ts). */
 
 export interface AnswerWorkerData {
   url: string;
   poolSize: number;
 }
 
-export type AnswerWorkerRequest =
-  | { id: number; kind: 'read'; questionIds: readonly string[]; sessionIds: readonly string[] }
-  | { id: number; kind: 'insert'; rows: readonly AnswerRow[] };
+/** One named statement of db/offloaded.ts with its arguments (the client is the worker's own). */
+export interface AnswerWorkerRequest {
+  id: number;
+  name: StatementName;
+  args: readonly unknown[];
+}
 
 export type AnswerWorkerReply =
-  | { id: number; ok: true; value: Map<string, SessionWithResponses> | Set<string> }
-  | { id: number; ok: false; error: SerializedError };
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; error: SerializedError };
 
 /** An error and its cause chain as plain data: what databaseUnavailable() and the logs read. */
 export interface SerializedError {

@@ -4,6 +4,7 @@ import type { PracticeGradingRow } from '../mastery-evidence';
 
 import type { Db } from './client';
 import { Prisma } from './generated/sqlite/client';
+import { asDate } from './learner-statements';
 import { ltiOutboxInsert } from '../lti/outbox-sql';
 
 /**
@@ -60,11 +61,6 @@ type RawRow = {
   grading: string | null;
   createdAt: Date | string | number | null;
 };
-
-/** Both adapters return Dates for DateTime columns; anything else (text, epoch ms) is converted. */
-function asDate(value: Date | string | number): Date {
-  return value instanceof Date ? value : new Date(value);
-}
 
 /**
  * The sessions `sessionIds` that exist, each with its learner's responses to `questionIds`, the

@@ -1,16 +1,18 @@
 /**
- * The answer worker's thread (docs/decisions/011): a database client of its own, running the
- * answer path's two statements (db/answer-statements.ts) off the app's event loop. Started by
+ * The database worker's thread (docs/decisions/011): a database client of its own, running the
+ * learner path's statements (db/offloaded.ts: the answer path's two, and since the eighth session
+ * the session lookup, new sessions, progress batches and the lesson state's reads) off the app's
+ * event loop. Started by
  * db/answer-offload.ts; nothing else imports this file.
  *
- * Each request is one message `{ id, kind, ... }`; each reply `{ id, ok, value | error }`. Errors
+ * Each request is one message `{ id, name, args }`; each reply `{ id, ok, value | error }`. Errors
  * cross the thread boundary as plain data (serializeError) so that the app can still tell a busy
  * or unreachable database (a retryable 503) from anything else.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 
-import { insertAnswerRows, readSessionsWithResponses } from './answer-statements';
 import { createDb } from './client';
+import { runStatement, type StatementArgs } from './offloaded';
 import {
   serializeError,
   type AnswerWorkerReply,
@@ -30,14 +32,8 @@ database.catch(() => undefined);
 async function handle(request: AnswerWorkerRequest): Promise<AnswerWorkerReply> {
   try {
     const db = await database;
-    if (request.kind === 'read') {
-      return {
-        id: request.id,
-        ok: true,
-        value: await readSessionsWithResponses(db, request.questionIds, request.sessionIds),
-      };
-    }
-    return { id: request.id, ok: true, value: await insertAnswerRows(db, request.rows) };
+    const value = await runStatement(db, request.name, request.args as StatementArgs<typeof request.name>);
+    return { id: request.id, ok: true, value };
   } catch (error) {
     return { id: request.id, ok: false, error: serializeError(error) };
   }
