@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 
 import type { ChoiceQuestionView } from '@/lib/quiz/views';
 
+import { CheckAnswer } from './GeneratedQuestion';
 import { QuestionStatus } from './QuestionStatus';
 import { ReportProblem } from './ReportProblem';
 import styles from './quiz.module.css';
@@ -14,10 +15,12 @@ export interface ChoiceQuestionProps {
   number: number;
   promptHtml: string;
   optionCount: number;
+  /** A generated question on the same skill (its anchor and number), offered once this one is finished. */
+  practiseWith: { id: string; number: number } | null;
 }
 
 /** A single-answer question. Options arrive with the learner's state, in their own order, as letters. */
-export function ChoiceQuestion({ id, number, promptHtml, optionCount }: ChoiceQuestionProps) {
+export function ChoiceQuestion({ id, number, promptHtml, optionCount, practiseWith }: ChoiceQuestionProps) {
   const quiz = useQuiz();
   const found = quiz.questions[id];
   const view = found?.kind === 'single-choice' ? found : undefined;
@@ -51,16 +54,19 @@ export function ChoiceQuestion({ id, number, promptHtml, optionCount }: ChoiceQu
             ))}
           </div>
         )}
-        <div className={styles.actions}>
-          <button type="submit" className={styles.button} disabled={locked || choice === null}>
-            Check answer
-          </button>
-          <QuestionStatus view={view} statusId={statusId} />
-        </div>
+        <CheckAnswer disabled={locked || choice === null} status={<QuestionStatus view={view} statusId={statusId} />} />
         {view?.reveal?.kind === 'single-choice-summary' ? (
           <div className={styles.reveal}>
             <p>{view.reveal.summary}</p>
           </div>
+        ) : null}
+        {view?.closed && practiseWith ? (
+          // No practice round here: the same options in another order would test memory, and
+          // grading them would show a learner out of attempts the key (docs/decisions/013).
+          <p className={styles.meta}>
+            To practise this idea on new numbers, try <a href={`#${practiseWith.id}`}>question {practiseWith.number}</a>
+            .
+          </p>
         ) : null}
         <ReportProblem questionId={id} />
       </fieldset>

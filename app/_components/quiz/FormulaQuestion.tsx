@@ -1,14 +1,11 @@
 'use client';
 
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 
 import type { FormulaQuestionView, QuestionView } from '@/lib/quiz/views';
 
-import { PracticeBlock } from './PracticeBlock';
-import { QuestionStatus } from './QuestionStatus';
-import { ReportProblem } from './ReportProblem';
+import { CheckAnswer, GeneratedQuestion, type QuestionFormSlot } from './GeneratedQuestion';
 import styles from './quiz.module.css';
-import { useQuiz } from './QuizProvider';
 
 export interface FormulaQuestionProps {
   id: string;
@@ -70,67 +67,28 @@ function useFormulaPreview(text: string): Preview {
   return preview;
 }
 
-export function FormulaQuestion({ id, number, promptHtml, lossHtml }: FormulaQuestionProps) {
-  const quiz = useQuiz();
-  const view = formulaOf(quiz.questions[id]);
-  const statusId = `${id}-status`;
+export function FormulaQuestion({ lossHtml, ...question }: FormulaQuestionProps) {
   return (
-    <>
-      <FormulaForm
-        formId={id}
-        legend={
-          <>
-            <span className="kc-number">Question {number}. </span>
-            <span dangerouslySetInnerHTML={{ __html: promptHtml }} />
-          </>
-        }
-        lossHtml={lossHtml}
-        view={view}
-        locked={!view || view.closed || quiz.pending[id] !== undefined}
-        onSubmit={(attempt, answer) => quiz.submit({ questionId: id, attempt, answer })}
-        status={<QuestionStatus view={view} statusId={statusId} />}
-        statusId={statusId}
-      />
-      {view?.closed ? (
-        <PracticeBlock questionId={id}>
-          {(practice) => {
-            const practiceView = formulaOf(practice.view);
-            const practiceStatus = `${id}-practice-status`;
-            return practiceView ? (
-              <FormulaForm
-                key={practice.round}
-                formId={`${id}-practice`}
-                legend={
-                  <>
-                    Practice round {practice.round} (not graded): write {`∂L/∂${practiceView.ask.wrt}`} with{' '}
-                    {practiceView.ask.lossName}.
-                  </>
-                }
-                lossHtml={null}
-                view={practiceView}
-                locked={practiceView.closed || practice.busy}
-                onSubmit={practice.submit}
-                status={<QuestionStatus view={practiceView} statusId={practiceStatus} practice={practice} />}
-                statusId={practiceStatus}
-              />
-            ) : null;
-          }}
-        </PracticeBlock>
-      ) : null}
-      <ReportProblem questionId={id} />
-    </>
+    <GeneratedQuestion
+      {...question}
+      viewOf={formulaOf}
+      practiceLegend={(view, round) => (
+        <>
+          Practice round {round} (not graded): write {`∂L/∂${view.ask.wrt}`} with {view.ask.lossName}.
+        </>
+      )}
+      // A practice round states its own loss in words (its loss may differ from the graded one).
+      form={(slot: QuestionFormSlot<FormulaQuestionView, FormulaAnswer>) => (
+        <FormulaForm {...slot} lossHtml={slot.practice ? null : lossHtml} />
+      )}
+    />
   );
 }
 
-interface FormulaFormProps {
-  formId: string;
-  legend: ReactNode;
+type FormulaAnswer = { expression: string };
+
+interface FormulaFormProps extends QuestionFormSlot<FormulaQuestionView, FormulaAnswer> {
   lossHtml: string | null;
-  view: FormulaQuestionView | undefined;
-  locked: boolean;
-  onSubmit: (attempt: number, answer: { expression: string }) => void;
-  status: ReactNode;
-  statusId: string;
 }
 
 function FormulaForm({ formId, legend, lossHtml, view, locked, onSubmit, status, statusId }: FormulaFormProps) {
@@ -210,12 +168,7 @@ function FormulaForm({ formId, legend, lossHtml, view, locked, onSubmit, status,
             <span className={styles.meta}>Your formula will appear here, typeset, as you type.</span>
           )}
         </div>
-        <div className={styles.actions}>
-          <button type="submit" className={styles.button} disabled={locked || text.trim() === ''}>
-            Check answer
-          </button>
-          {status}
-        </div>
+        <CheckAnswer disabled={locked || text.trim() === ''} status={status} />
         {revealed ? (
           <div className={styles.reveal}>
             <p>{revealed.explanation}</p>

@@ -1,14 +1,11 @@
 'use client';
 
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 
 import type { NumericQuestionView, QuestionView } from '@/lib/quiz/views';
 
-import { PracticeBlock } from './PracticeBlock';
-import { QuestionStatus } from './QuestionStatus';
-import { ReportProblem } from './ReportProblem';
+import { CheckAnswer, GeneratedQuestion, type QuestionFormSlot } from './GeneratedQuestion';
 import styles from './quiz.module.css';
-import { useQuiz } from './QuizProvider';
 
 export interface NumericQuestionProps {
   id: string;
@@ -34,65 +31,24 @@ function numericOf(view: QuestionView | null | undefined): NumericQuestionView |
 }
 
 /** A generated question on the lesson's graph: the learner's own numbers, one input per part; then practice. */
-export function NumericQuestion({ id, number, promptHtml, lossHtml, parts }: NumericQuestionProps) {
-  const quiz = useQuiz();
-  const view = numericOf(quiz.questions[id]);
-  const statusId = `${id}-status`;
+export function NumericQuestion({ lossHtml, parts, ...question }: NumericQuestionProps) {
   return (
-    <>
-      <NumericForm
-        formId={id}
-        legend={
-          <>
-            <span className="kc-number">Question {number}. </span>
-            <span dangerouslySetInnerHTML={{ __html: promptHtml }} />
-          </>
-        }
-        lossHtml={lossHtml}
-        parts={parts}
-        view={view}
-        locked={!view || view.closed || quiz.pending[id] !== undefined}
-        onSubmit={(attempt, answer) => quiz.submit({ questionId: id, attempt, answer })}
-        status={<QuestionStatus view={view} statusId={statusId} />}
-        statusId={statusId}
-      />
-      {view?.closed ? (
-        <PracticeBlock questionId={id}>
-          {(practice) => {
-            const practiceView = numericOf(practice.view);
-            const practiceStatus = `${id}-practice-status`;
-            return practiceView ? (
-              <NumericForm
-                key={practice.round}
-                formId={`${id}-practice`}
-                legend={<>Practice round {practice.round} (not graded): new numbers, same question.</>}
-                lossHtml={lossHtml}
-                parts={parts}
-                view={practiceView}
-                locked={practiceView.closed || practice.busy}
-                onSubmit={practice.submit}
-                status={<QuestionStatus view={practiceView} statusId={practiceStatus} practice={practice} />}
-                statusId={practiceStatus}
-              />
-            ) : null;
-          }}
-        </PracticeBlock>
-      ) : null}
-      <ReportProblem questionId={id} />
-    </>
+    <GeneratedQuestion
+      {...question}
+      viewOf={numericOf}
+      practiceLegend={(_, round) => <>Practice round {round} (not graded): new numbers, same question.</>}
+      form={(slot: QuestionFormSlot<NumericQuestionView, NumericAnswer>) => (
+        <NumericForm {...slot} lossHtml={lossHtml} parts={parts} />
+      )}
+    />
   );
 }
 
-interface NumericFormProps {
-  formId: string;
-  legend: ReactNode;
+type NumericAnswer = { parts: Record<string, number> };
+
+interface NumericFormProps extends QuestionFormSlot<NumericQuestionView, NumericAnswer> {
   lossHtml: string | null;
   parts: NumericQuestionProps['parts'];
-  view: NumericQuestionView | undefined;
-  locked: boolean;
-  onSubmit: (attempt: number, answer: { parts: Record<string, number> }) => void;
-  status: ReactNode;
-  statusId: string;
 }
 
 function NumericForm({ formId, legend, lossHtml, parts, view, locked, onSubmit, status, statusId }: NumericFormProps) {
@@ -183,12 +139,7 @@ function NumericForm({ formId, legend, lossHtml, parts, view, locked, onSubmit, 
             correct.
           </p>
         ) : null}
-        <div className={styles.actions}>
-          <button type="submit" className={styles.button} disabled={locked}>
-            Check answer
-          </button>
-          {status}
-        </div>
+        <CheckAnswer disabled={locked} status={status} />
         {revealed ? (
           <div className={styles.reveal}>
             <p>
