@@ -170,6 +170,12 @@ test('a wrong choice is told why that option is wrong, and out of attempts sees 
   await expect(question.getByRole('status')).toContainText('No attempts left.');
   await expect(question).toContainText('A local derivative is about one operation only');
   await expect(question.getByText('Correct answer')).toHaveCount(0);
+  // No practice round for a choice question (its options would stay the same): it points to the
+  // question on the same skill that deals new numbers, and the link takes the learner there.
+  await expect(question.getByRole('button', { name: /Practice/ })).toHaveCount(0);
+  await question.getByRole('link', { name: 'question 4' }).click();
+  await expect(page).toHaveURL(/#question-edge-sigmoid$/);
+  await expect(page.locator('[data-question="edge-sigmoid"] legend').first()).toBeInViewport();
 });
 
 test('practice with new numbers after a finished question leaves the graded answer alone', async ({ page }) => {

@@ -22,6 +22,17 @@ const LOSS_TEX: Record<Loss, string> = {
   'squared-error': 'Loss: squared error, $L = (a - y)^2$, with $a = \\sigma(z)$ and the label $y$ given below.',
 };
 
+/**
+ * Where a choice question's idea can be practised with new numbers: the first generated question
+ * on the same skill. Choice questions have no practice rounds of their own (docs/decisions/013).
+ */
+function practiseWith(skill: string): { id: string; number: number } | null {
+  const generated = [...graphPractice, ...formulaPractice, ...networkPractice];
+  const index = generated.findIndex((question) => question.skill === skill);
+  const question = generated[index];
+  return question ? { id: questionAnchor(question.id), number: knowledgeCheck.length + index + 1 } : null;
+}
+
 /** A question's anchor: links, the table of contents and tests jump straight to it. */
 export function questionAnchor(questionId: string): string {
   return `question-${questionId}`;
@@ -48,6 +59,7 @@ export function KnowledgeCheck() {
                 number={index + 1}
                 promptHtml={renderInlineMath(question.prompt)}
                 optionCount={question.options.length}
+                practiseWith={practiseWith(question.skill)}
               />
             </li>
           ))}
