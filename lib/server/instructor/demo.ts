@@ -87,9 +87,11 @@ const HARD_NUMBERS: Record<string, number> = {
   'sign of x\u0000x < 0': 0.35,
   'sign of w\u0000w < 0': 0.2,
   'z = w·x + b\u0000|z| ≥ 1 (sigmoid flatter)': 0.25,
-  'loss\u0000squared error': 0.6,
-  'derivative asked\u0000∂L/∂x': 0.4,
-  'derivative asked\u0000∂L/∂b': -0.3,
+  // Formula practice rounds come after the graded ∂L/∂w with cross-entropy (and after what its
+  // feedback taught), so these must outweigh that learning to show.
+  'loss\u0000squared error': 2,
+  'derivative asked\u0000∂L/∂x': 1,
+  'derivative asked\u0000∂L/∂b': -0.2,
 };
 
 const DIFFICULTY: Record<string, number> = {
