@@ -15,11 +15,17 @@
  *   NEXT_DIST_DIR=.next-bench npx next build && NEXT_DIST_DIR=.next-bench npm run bench:quiz-landing
  *
  * BENCH_RUNS (default 1) repeats the nine landings per width; BENCH_CPU_THROTTLE (default 1)
- * emulates a slower phone.
+ * emulates a slower phone. BENCH_EARLY_STATE=0 measures the page as it was before its inline
+ * script started the state request (app/_components/progress/early-state.ts): that script's fetch
+ * is swallowed before it is sent, so the quiz's own module asks once its JavaScript has run, for
+ * before/after figures from one build; BENCH_EARLY_STATE=both alternates the two per landing, so
+ * a machine whose load changes during the run weighs on both alike.
  */
 import { cpus, loadavg } from 'node:os';
 
 import { chromium, type Browser } from '@playwright/test';
+
+import { EARLY_STATE_KEY } from '../../app/_components/progress/early-state';
 
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, distDir, median, quantile, startServer } from './bench-server';
 
@@ -41,12 +47,29 @@ const WIDTHS = [
 ];
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const CPU_THROTTLE = Number(process.env.BENCH_CPU_THROTTLE ?? 1);
+/** '1' (default): the page as built; '0': without its early-state script; 'both': alternating, landing by landing. */
+const MODES: boolean[] =
+  process.env.BENCH_EARLY_STATE === 'both' ? [false, true] : [process.env.BENCH_EARLY_STATE !== '0'];
+
+/**
+ * With BENCH_EARLY_STATE=0: an inline script's fetch (no src: the early-state script) is never
+ * sent, and the script cannot leave a request for the quiz to adopt (a read-only property).
+ */
+const WITHOUT_EARLY_STATE = `(() => {
+  Object.defineProperty(window, ${JSON.stringify(EARLY_STATE_KEY)}, { value: undefined, writable: false });
+  const send = window.fetch.bind(window);
+  window.fetch = (...args) => {
+    const script = document.currentScript;
+    return script && !script.src ? new Promise(() => {}) : send(...args);
+  };
+})();`;
 
 interface Landing {
   question: string;
   documentEnd: number;
   dcl: number;
   scriptsEnd: number;
+  stateRequests: number;
   stateStart: number;
   stateServer: number;
   stateEnd: number;
@@ -79,7 +102,13 @@ const watchInput = (questionId: string) => `(() => {
   requestAnimationFrame(check);
 })();`;
 
-async function land(browser: Browser, baseUrl: string, width: (typeof WIDTHS)[number], id: string): Promise<Landing> {
+async function land(
+  browser: Browser,
+  baseUrl: string,
+  width: (typeof WIDTHS)[number],
+  id: string,
+  earlyState = true,
+): Promise<Landing> {
   const context = await browser.newContext({ viewport: width.viewport, isMobile: width.isMobile });
   const page = await context.newPage();
   if (CPU_THROTTLE > 1) {
@@ -87,6 +116,7 @@ async function land(browser: Browser, baseUrl: string, width: (typeof WIDTHS)[nu
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLE });
   }
   await page.addInitScript({ content: watchInput(id) });
+  if (!earlyState) await page.addInitScript({ content: WITHOUT_EARLY_STATE });
   await page.goto(new URL(`${LESSON}#question-${id}`, baseUrl).href, { waitUntil: 'commit' });
   await page.waitForFunction(
     () => !Number.isNaN((window as unknown as { __landing: { enabled: number } }).__landing.enabled),
@@ -103,7 +133,8 @@ async function land(browser: Browser, baseUrl: string, width: (typeof WIDTHS)[nu
     ).__landing;
     const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
     const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-    const state = resources.find((entry) => /\/api\/lessons\/[^/]+\/state$/.test(new URL(entry.name).pathname));
+    const states = resources.filter((entry) => /\/api\/lessons\/[^/]+\/state$/.test(new URL(entry.name).pathname));
+    const state = states[0];
     const scripts = resources.filter(
       (entry) => entry.initiatorType === 'script' || (entry.initiatorType === 'link' && entry.name.endsWith('.js')),
     );
@@ -113,6 +144,7 @@ async function land(browser: Browser, baseUrl: string, width: (typeof WIDTHS)[nu
       documentEnd: navigation.responseEnd,
       dcl: navigation.domContentLoadedEventEnd,
       scriptsEnd: Math.max(0, ...firstLoad.map((entry) => entry.responseEnd)),
+      stateRequests: states.length,
       stateStart: state ? state.startTime : Number.NaN,
       stateServer: state?.serverTiming.find((entry) => entry.name === 'app')?.duration ?? Number.NaN,
       stateEnd: state ? state.responseEnd : Number.NaN,
@@ -139,39 +171,44 @@ async function main() {
     // One warm-up landing so the server's first-request costs (route compilation, database open) are not a question's.
     await land(browser, server.baseUrl, WIDTHS[1]!, QUESTIONS[0]!);
     for (const width of WIDTHS) {
-      const all: Landing[] = [];
+      const all = new Map<boolean, Landing[]>(MODES.map((mode) => [mode, []]));
       for (let run = 0; run < RUNS; run++) {
         for (const id of QUESTIONS) {
-          const landing = await land(browser, server.baseUrl, width, id);
-          all.push(landing);
-          console.error(
-            `[bench] ${width.name} ${id}: document ${r(landing.documentEnd)}, DCL ${r(landing.dcl)}, scripts ${r(landing.scriptsEnd)}, ` +
-              `state start ${r(landing.stateStart)} server ${r(landing.stateServer)} end ${r(landing.stateEnd)}, ` +
-              `hydrated ${r(landing.hydrated)}, enabled ${r(landing.enabled)} ms; long tasks ${landing.longTasks} (${r(landing.longTaskMs)} ms)`,
-          );
+          for (const mode of MODES) {
+            const landing = await land(browser, server.baseUrl, width, id, mode);
+            all.get(mode)!.push(landing);
+            console.error(
+              `[bench] ${width.name}${mode ? '' : ' (no early state)'} ${id}: document ${r(landing.documentEnd)}, DCL ${r(landing.dcl)}, scripts ${r(landing.scriptsEnd)}, ` +
+                `state (${landing.stateRequests}) start ${r(landing.stateStart)} server ${r(landing.stateServer)} end ${r(landing.stateEnd)}, ` +
+                `hydrated ${r(landing.hydrated)}, enabled ${r(landing.enabled)} ms; long tasks ${landing.longTasks} (${r(landing.longTaskMs)} ms)`,
+            );
+          }
         }
       }
-      const summary = (pick: (landing: Landing) => number) => {
-        const values = all.map(pick).filter(Number.isFinite);
-        return { median: r(median(values)), p95: r(quantile(values, 0.95)), max: r(Math.max(...values)) };
-      };
-      console.log(
-        JSON.stringify({
-          bench: 'quiz-landing',
-          width: width.name,
-          cpuThrottle: CPU_THROTTLE,
-          landings: all.length,
-          underOneSecond: all.filter((landing) => landing.enabled < 1000).length,
-          enabled: summary((landing) => landing.enabled),
-          hydrated: summary((landing) => landing.hydrated),
-          stateStart: summary((landing) => landing.stateStart),
-          stateServer: summary((landing) => landing.stateServer),
-          stateEnd: summary((landing) => landing.stateEnd),
-          scriptsEnd: summary((landing) => landing.scriptsEnd),
-          dcl: summary((landing) => landing.dcl),
-          loadAverage: loadavg().map((v) => Number(v.toFixed(2))),
-        }),
-      );
+      for (const [mode, landings] of all) {
+        const summary = (pick: (landing: Landing) => number) => {
+          const values = landings.map(pick).filter(Number.isFinite);
+          return { median: r(median(values)), p95: r(quantile(values, 0.95)), max: r(Math.max(...values)) };
+        };
+        console.log(
+          JSON.stringify({
+            bench: 'quiz-landing',
+            width: width.name,
+            cpuThrottle: CPU_THROTTLE,
+            earlyState: mode,
+            landings: landings.length,
+            underOneSecond: landings.filter((landing) => landing.enabled < 1000).length,
+            enabled: summary((landing) => landing.enabled),
+            hydrated: summary((landing) => landing.hydrated),
+            stateStart: summary((landing) => landing.stateStart),
+            stateServer: summary((landing) => landing.stateServer),
+            stateEnd: summary((landing) => landing.stateEnd),
+            scriptsEnd: summary((landing) => landing.scriptsEnd),
+            dcl: summary((landing) => landing.dcl),
+            loadAverage: loadavg().map((v) => Number(v.toFixed(2))),
+          }),
+        );
+      }
     }
   } finally {
     await browser.close();
