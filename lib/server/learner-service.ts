@@ -5,6 +5,7 @@ import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 
 import { nameSchema } from './api/names';
+import { answerStatementsFor } from './db/answer-offload';
 import type { Db } from './db/client';
 import { isUniqueViolation } from './db/errors';
 import { HttpError } from './http';
@@ -44,30 +45,29 @@ export const learnerUpdateSchema = z
   });
 export type LearnerUpdate = z.infer<typeof learnerUpdateSchema>;
 
+/** What the learner panel shows: the display name and the classes joined, in joining order. */
 export async function learnerView(db: Db, learnerId: string): Promise<LearnerView> {
-  const learner = await db.learner.findUniqueOrThrow({
-    where: { id: learnerId },
-    select: {
-      displayName: true,
-      enrollments: { select: { cohort: { select: { name: true } } }, orderBy: { joinedAt: 'asc' } },
-    },
-  });
-  return {
-    displayName: learner.displayName,
-    cohorts: learner.enrollments.map(({ cohort }) => ({ name: cohort.name })),
-  };
+  return viewOf(await answerStatementsFor(db).run('updateLearnerRows', { learnerId, joinedAt: new Date() }));
 }
 
-/** Sets the display name and/or joins a cohort. Joining twice is not an error. */
+function viewOf(rows: { displayName: string | null; cohorts: string[] } | null): LearnerView {
+  if (!rows) throw new HttpError(401, 'no-session', 'No valid session: open the lesson page to start one.');
+  return { displayName: rows.displayName, cohorts: rows.cohorts.map((name) => ({ name })) };
+}
+
+/**
+ * Sets the display name and/or joins a cohort. Joining twice is not an error. Raw statements on
+ * the database worker (db/learner-statements.ts): every learner of a class joins once, often
+ * together at the start of a lesson, and the ORM's four queries cost the event loop more than a
+ * whole answer (docs/decisions/018).
+ */
 export async function updateLearner(db: Db, learnerId: string, update: LearnerUpdate): Promise<LearnerView> {
+  const statements = answerStatementsFor(db);
   let cohortId: string | undefined;
   if (update.joinCode !== undefined) {
-    const cohort = await db.cohort.findUnique({
-      where: { joinCode: update.joinCode },
-      select: { id: true, archivedAt: true },
-    });
+    const cohort = await statements.run('findCohortByJoinCode', update.joinCode);
     // An archived class (issue 19) takes no new learners; say so rather than "unknown code".
-    if (cohort?.archivedAt) {
+    if (cohort?.archived) {
       throw new HttpError(
         422,
         'class-archived',
@@ -82,29 +82,14 @@ export async function updateLearner(db: Db, learnerId: string, update: LearnerUp
       );
     cohortId = cohort.id;
   }
-  // One batch transaction: the name and the enrollment are stored together or not at all.
-  await db.$transaction([
-    ...(update.displayName !== undefined
-      ? [
-          db.learner.update({
-            where: { id: learnerId },
-            data: { displayName: update.displayName },
-            select: { id: true },
-          }),
-        ]
-      : []),
-    ...(cohortId
-      ? [
-          db.enrollment.upsert({
-            where: { cohortId_learnerId: { cohortId, learnerId } },
-            update: {},
-            create: { cohortId, learnerId },
-            select: { cohortId: true },
-          }),
-        ]
-      : []),
-  ]);
-  return learnerView(db, learnerId);
+  // One transaction: the name and the enrollment are stored together or not at all.
+  const view = await statements.run('updateLearnerRows', {
+    learnerId,
+    displayName: update.displayName,
+    cohortId,
+    joinedAt: new Date(),
+  });
+  return viewOf(view);
 }
 
 /** A random join code: 8 characters from an alphabet without 0/O or 1/I/L, which are easy to misread. */

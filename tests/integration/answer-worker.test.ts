@@ -87,6 +87,11 @@ describe('answer statements on the worker thread', () => {
     await worker.run('insertLearnerSession', { sessionId, learnerId, createdAt, expiresAt });
     expect(await worker.run('findSessionRow', sessionId)).toEqual({ id: sessionId, learnerId, expiresAt });
     expect(await worker.run('findSessionRow', 'no-such-session')).toBeNull();
+    expect(await worker.run('findCohortByJoinCode', 'NOSUCHCODE')).toBeNull();
+    expect(await worker.run('updateLearnerRows', { learnerId, displayName: 'Ada', joinedAt: createdAt })).toEqual({
+      displayName: 'Ada',
+      cohorts: [],
+    });
 
     const event = {
       id: randomUUID(),
@@ -113,7 +118,7 @@ describe('answer statements on the worker thread', () => {
     const viaWorker = await worker.run('readLessonStateRows', learnerId, event.lessonSlug, questionIds);
     expect(viaWorker).toEqual(await readLessonStateRows(database.db, learnerId, event.lessonSlug, questionIds));
     expect(viaWorker).toMatchObject({
-      learner: { displayName: null, lastSectionId: 'worked-example' },
+      learner: { displayName: 'Ada', lastSectionId: 'worked-example' },
       cohorts: [],
       practice: [],
       extraAttempts: {},

@@ -137,11 +137,7 @@ export async function readLessonStateRows(
       FROM "Learner" l
       LEFT JOIN "LessonProgress" p ON p."learnerId" = l."id" AND p."lessonSlug" = ${lessonSlug}
       WHERE l."id" = ${learnerId}`),
-    db.$queryRaw<{ name: string }[]>(Prisma.sql`
-      SELECT c."name"
-      FROM "Enrollment" e JOIN "Cohort" c ON c."id" = e."cohortId"
-      WHERE e."learnerId" = ${learnerId}
-      ORDER BY e."joinedAt" ASC, c."id" ASC`),
+    cohortNames(db, learnerId),
     db.$queryRaw<Raw<StateResponseRow>[]>(Prisma.sql`
       SELECT "questionId", "attempt", "correct", "answer", "grading", "createdAt"
       FROM "Response"
@@ -156,7 +152,7 @@ export async function readLessonStateRows(
   const learner = learners[0];
   return {
     learner: learner ? { displayName: learner.displayName, lastSectionId: learner.lastSectionId ?? null } : null,
-    cohorts: cohorts.map(({ name }) => name),
+    cohorts,
     // SQLite returns integers for booleans, text or numbers for dates.
     responses: responses.map((row) => ({
       questionId: String(row.questionId),
@@ -173,4 +169,56 @@ export async function readLessonStateRows(
     })),
     extraAttempts: Object.fromEntries(grants.map((row) => [row.questionId, Number(row.extraAttempts)])),
   };
+}
+
+/** The class that uses this join code, or null. */
+export async function findCohortByJoinCode(
+  db: Db,
+  joinCode: string,
+): Promise<{ id: string; archived: boolean } | null> {
+  const [row] = await db.$queryRaw<{ id: string; archivedAt: unknown }[]>`
+    SELECT "id", "archivedAt" FROM "Cohort" WHERE "joinCode" = ${joinCode}`;
+  return row ? { id: row.id, archived: row.archivedAt !== null } : null;
+}
+
+/**
+ * Sets a learner's display name (null clears it; undefined leaves it) and/or enrolls them in a
+ * class (joining twice is not an error), in one transaction; then reads back what the learner
+ * panel shows: the name and the class names in joining order. Null when the learner is gone.
+ */
+export async function updateLearnerRows(
+  db: Db,
+  update: { learnerId: string; displayName?: string | null; cohortId?: string; joinedAt: Date },
+): Promise<{ displayName: string | null; cohorts: string[] } | null> {
+  const { learnerId } = update;
+  const writes = [
+    ...(update.displayName !== undefined
+      ? [db.$executeRaw`UPDATE "Learner" SET "displayName" = ${update.displayName} WHERE "id" = ${learnerId}`]
+      : []),
+    ...(update.cohortId
+      ? [
+          db.$executeRaw`
+            INSERT INTO "Enrollment" ("cohortId", "learnerId", "joinedAt")
+            VALUES (${update.cohortId}, ${learnerId}, ${update.joinedAt})
+            ON CONFLICT ("cohortId", "learnerId") DO NOTHING`,
+        ]
+      : []),
+  ];
+  if (writes.length > 0) await db.$transaction(writes);
+  const [learners, cohorts] = await Promise.all([
+    db.$queryRaw<{ displayName: string | null }[]>`SELECT "displayName" FROM "Learner" WHERE "id" = ${learnerId}`,
+    cohortNames(db, learnerId),
+  ]);
+  const learner = learners[0];
+  return learner ? { displayName: learner.displayName, cohorts } : null;
+}
+
+/** The names of the learner's classes, in joining order. */
+async function cohortNames(db: Db, learnerId: string): Promise<string[]> {
+  const rows = await db.$queryRaw<{ name: string }[]>(Prisma.sql`
+    SELECT c."name"
+    FROM "Enrollment" e JOIN "Cohort" c ON c."id" = e."cohortId"
+    WHERE e."learnerId" = ${learnerId}
+    ORDER BY e."joinedAt" ASC, c."id" ASC`);
+  return rows.map(({ name }) => name);
 }

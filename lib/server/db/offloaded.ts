@@ -2,7 +2,14 @@ import 'server-only';
 
 import { insertAnswerRows, readSessionsWithResponses } from './answer-statements';
 import type { Db } from './client';
-import { findSessionRow, insertLearnerSession, insertProgressBatch, readLessonStateRows } from './learner-statements';
+import {
+  findCohortByJoinCode,
+  findSessionRow,
+  insertLearnerSession,
+  insertProgressBatch,
+  readLessonStateRows,
+  updateLearnerRows,
+} from './learner-statements';
 
 /**
  * Every statement the app's client runs on its database worker thread (db/answer-offload.ts,
@@ -17,6 +24,8 @@ export const OFFLOADED_STATEMENTS = {
   insertLearnerSession,
   insertProgressBatch,
   readLessonStateRows,
+  findCohortByJoinCode,
+  updateLearnerRows,
 };
 
 type Statements = typeof OFFLOADED_STATEMENTS;
