@@ -67,16 +67,24 @@ export interface NumericVariant {
 /**
  * Variants are a pure function of (question, learner, variant index), and a submission needs the
  * same one twice (grading, then the question's view), a state load once per question. Drawing one
- * runs the autodiff engine for every part and every redraw, so recent ones are memoised. Bounded,
- * oldest first out; callers treat the result as read-only (it is frozen).
+ * runs the autodiff engine for every part and every redraw, so recently used ones are memoised.
+ * Bounded, least recently used out; callers treat the result as read-only (it is frozen). The
+ * bound is sized for a class: a state load touches every question of a learner once, an answer
+ * then needs its question's entry again, so about two entries per learner answering; at 4,096 a
+ * class of a few thousand evicted each entry before its reuse (eighth session, decision 018).
  */
-const MEMO_MAX = 4096;
+const MEMO_MAX = 16_384;
 const numericMemo = new Map<string, Readonly<NumericVariant>>();
 const choiceMemo = new Map<string, readonly ShuffledOption[]>();
 
 function memoised<T>(memo: Map<string, T>, key: string, compute: () => T): T {
   const known = memo.get(key);
-  if (known !== undefined) return known;
+  if (known !== undefined) {
+    // Most recently used last, so the eviction below takes the least recently used.
+    memo.delete(key);
+    memo.set(key, known);
+    return known;
+  }
   const value = compute();
   if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value!);
   memo.set(key, value);
