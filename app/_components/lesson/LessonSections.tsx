@@ -15,7 +15,13 @@ import { Children, Fragment, isValidElement, type ComponentType, type ReactNode 
  * Why form controls stay outside: when the document finishes parsing, Chrome inspects every
  * form control on the page (autofill), which forces a skipped box that holds one to be laid
  * out at once, one forced layout per box, all in one long task; measured, that undid most of
- * the gain. Interactive blocks are laid out as before.
+ * the gain. Interactive blocks get a box of their own, `<div className="lesson-block">`: for a
+ * widget, globals.css skips it too when far away (issue 17: otherwise every frame of the page
+ * laid out and painted all seven widgets). The box is what stays when a lazy widget swaps its
+ * server frame for the loaded one, so its remembered height survives the swap (on the frame
+ * itself the new element showed the estimate, an empty box, for a frame). The knowledge
+ * check's box is not skipped: it holds the fixed "continue where you left off" offer, which a
+ * contained box would trap; its sections are skipped instead.
  *
  * MDX compiles a lesson into a component that returns one fragment of top-level blocks (h2, p,
  * display math, widgets…). It calls no React hooks (the MDX "provider" is the plain function
@@ -46,7 +52,11 @@ export function LessonSections({
     if (typeof child === 'string' && child.trim() === '') continue;
     if (isValidElement(child) && interactive.has(child.type)) {
       endRun();
-      output.push(child);
+      output.push(
+        <div key={`block-${output.length}`} className="lesson-block">
+          {child}
+        </div>,
+      );
       continue;
     }
     if (isValidElement(child) && child.type === 'h2') endRun();

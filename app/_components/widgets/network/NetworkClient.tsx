@@ -14,7 +14,7 @@ import { memo, startTransition, useCallback, useEffect, useMemo, useOptimistic, 
 
 import { edgeKey } from '@/lib/graph/types';
 import { DATASET_KINDS, POINT_COUNT, dataset, type Dataset, type DatasetKind } from '@/lib/network/data';
-import { blameReport, pointEnv, programFor } from '@/lib/network/example';
+import { blameReport, pointEnv, programFor, type BlameReport } from '@/lib/network/example';
 import { layoutNetworkTrace } from '@/lib/network/layout';
 import {
   ACTIVATIONS,
@@ -26,7 +26,7 @@ import {
   parameterNames,
   type Activation,
 } from '@/lib/network/model';
-import { MAX_STEPS, REPLAY_CHUNK, TrainingRun, type Setup } from '@/lib/network/session';
+import { MAX_STEPS, REPLAY_CHUNK, TrainingRun, type Setup, type Snapshot } from '@/lib/network/session';
 import { DIVERGED_LOSS } from '@/lib/network/trainer';
 import { bool, defineWidgetState, name, num, oneOf, type StateOf } from '@/lib/widgets/url-state';
 
@@ -107,8 +107,8 @@ const VIEW_OPTIONS = [
 /** Reduced motion: Play advances in chunks twice a second instead of animating every frame. */
 const REDUCED_CHUNK = 10;
 const REDUCED_INTERVAL_MS = 500;
-/** While playing, the decision boundary is redrawn every this many steps. */
-const BOUNDARY_EVERY = 4;
+/** While playing, the boundary and the chosen point's views are redrawn every this many steps. */
+const EVERY = 4;
 
 export function NetworkClient({ id }: { id: string }) {
   const { values, hidden, locked, set, update, markUsed, reset, shareUrl } = useWidgetControls('network', id, STATE);
@@ -139,24 +139,6 @@ export function NetworkClient({ id }: { id: string }) {
 
   const revealKey = `${dataKind}|${act}|${depth}|${init}|${seed}|${point}|${picked}`;
   const revealed = revealedFor === revealKey;
-  const env = useMemo(() => pointEnv(spec, snapshot.params, data, point), [spec, snapshot, data, point]);
-  const program = programFor(spec);
-  const report = useMemo(() => {
-    const result = program.run(env);
-    // The nudge check is shown only once revealed: until then, no extra runs per training step.
-    return { result, blame: blameReport(result, env, program, picked, revealed) };
-  }, [program, env, picked, revealed]);
-  const { result, blame } = report;
-  const graphView = view === 'graph';
-  // Laid out once per shape, and only for the view that draws it.
-  const layout = useMemo(
-    () => (graphView ? layoutNetworkTrace(result.trace) : null),
-    [graphView, result.trace.nodes.length, spec.activation], // eslint-disable-line react-hooks/exhaustive-deps
-  );
-  const batchGrads = useMemo(
-    () => Object.fromEntries(names.map((parameter, i) => [parameter, snapshot.grads[i]!])),
-    [names, snapshot],
-  );
 
   const atLimit = snapshot.steps >= MAX_STEPS;
   const diverged = snapshot.divergedAt !== null;
@@ -179,28 +161,67 @@ export function NetworkClient({ id }: { id: string }) {
     return () => window.cancelAnimationFrame(frame);
   }, [running, snapshot.steps, reducedMotion, set]);
 
-  // While playing, the shading (1,600 forward passes and a canvas upload) follows every
-  // BOUNDARY_EVERY-th step; a Step, a pause and any other change draw it at once.
-  const boundaryStep = running && !reducedMotion ? snapshot.steps - (snapshot.steps % BOUNDARY_EVERY) : snapshot.steps;
+  // While playing (one step per frame), the counter, the loss curve and the per-layer blame
+  // follow every step; the costlier pictures every EVERY-th step, on different frames: the
+  // shading (1,600 forward passes and a canvas upload) on one, the chosen point's views (the
+  // layer drawing, the parameter table, the paths) two frames later. A Step, a pause and every
+  // other change draw all of them at once. Each memo returns the snapshot of its own frame, so
+  // the memoised views see unchanged props in between and are skipped.
+  const animating = running && !reducedMotion;
+  const boundaryStep = animating ? snapshot.steps - (snapshot.steps % EVERY) : snapshot.steps;
   const boundaryParams = useMemo(
     () => snapshot.params,
     [spec, boundaryStep], // eslint-disable-line react-hooks/exhaustive-deps
   );
+  const pointStep = animating ? snapshot.steps - ((snapshot.steps + EVERY / 2) % EVERY) : snapshot.steps;
+  const shown = useMemo(
+    () => snapshot,
+    [spec, pointStep], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+
+  const env = useMemo(() => pointEnv(spec, shown.params, data, point), [spec, shown, data, point]);
+  const program = programFor(spec);
+  const report = useMemo(() => {
+    const result = program.run(env);
+    // The nudge check is shown only once revealed: until then, no extra runs per training step.
+    return { result, blame: blameReport(result, env, program, picked, revealed) };
+  }, [program, env, picked, revealed]);
+  const { result, blame } = report;
+  const graphView = view === 'graph';
+  // Laid out once per shape, and only for the view that draws it.
+  const layout = useMemo(
+    () => (graphView ? layoutNetworkTrace(result.trace) : null),
+    [graphView, result.trace.nodes.length, spec.activation], // eslint-disable-line react-hooks/exhaustive-deps
+  );
+  const batchGrads = useMemo(
+    () => Object.fromEntries(names.map((parameter, i) => [parameter, shown.grads[i]!])),
+    [names, shown],
+  );
 
   const hiddenGrad = revealed ? null : picked;
-  const onPath = new Set<string>();
-  for (const path of blame.paths) for (const node of path.names) onPath.add(node);
-  const pathEdges = new Set<string>();
-  const edgeLabels: Record<string, string> = {};
-  for (const path of blame.paths)
-    for (const edge of path.edges) {
-      pathEdges.add(edgeKey(edge));
-      edgeLabels[edgeKey(edge)] = formatNumber(edge.localDerivative, 3);
+  const highlights = useMemo(() => {
+    const onPath = new Set<string>();
+    const pathEdges = new Set<string>();
+    const edgeLabels: Record<string, string> = {};
+    for (const path of blame.paths) {
+      for (const node of path.names) onPath.add(node);
+      for (const edge of path.edges) {
+        pathEdges.add(edgeKey(edge));
+        edgeLabels[edgeKey(edge)] = formatNumber(edge.localDerivative, 3);
+      }
     }
+    return { onPath, pathEdges, edgeLabels };
+  }, [blame]);
+  const { onPath, pathEdges, edgeLabels } = highlights;
   const pickedNode = result.trace.nodes.find((node) => node.names.includes(picked));
 
-  const largest = snapshot.layers.map((layer) => `layer ${layer.layer}: ${prettyName(layer.largest.name)}`).join(', ');
-  const summary = `After ${snapshot.steps} step${snapshot.steps === 1 ? '' : 's'} the training loss is ${formatNumber(snapshot.loss)} and ${Math.round(snapshot.accuracy * 100)}% of the points are on the right side. Largest blame per layer: ${largest}.`;
+  // The live region reads the summary only when training is paused or stepped.
+  const summary = running ? '' : summaryOf(snapshot);
+  const drawingLabel = useMemo(
+    () =>
+      `The network at point ${point + 1}: loss L = ${formatNumber(result.value)}, output p = ${formatNumber(result.values.p ?? Number.NaN)}. ${summaryOf(shown)}`,
+    [point, result, shown],
+  );
   const divergedMessage =
     snapshot.divergedAt === null
       ? ''
@@ -376,7 +397,7 @@ export function NetworkClient({ id }: { id: string }) {
           onPath={onPath}
           hiddenGrad={hiddenGrad}
           onPick={pick}
-          summary={`The network at point ${point + 1}: loss L = ${formatNumber(result.value)}, output p = ${formatNumber(result.values.p ?? Number.NaN)}. ${summary}`}
+          summary={drawingLabel}
         />
       ) : (
         <>
@@ -395,50 +416,17 @@ export function NetworkClient({ id }: { id: string }) {
         </>
       )}
 
-      <div className={styles.paths} data-paths-for={picked} data-path-count={blame.paths.length}>
-        <p className={styles.panelTitle}>
-          {blame.paths.length === 1 ? 'One path' : `${blame.paths.length} paths`} from L back to {prettyName(picked)}{' '}
-          (point {point + 1}):
-        </p>
-        <ol className={styles.pathList}>
-          {blame.paths.map((path, index) => (
-            <li key={index} data-path-product={revealed ? String(path.product) : undefined}>
-              {path.factors.map((factor, f) => (
-                <span key={f} className={styles.factor}>
-                  {f > 0 ? '\u00a0× ' : ''}∂{prettyName(factor.to)}/∂{prettyName(factor.from)} ={' '}
-                  {formatNumber(factor.value, 3)}
-                </span>
-              ))}{' '}
-              = <strong className={shared.backwardNumber}>{revealed ? formatNumber(path.product) : '?'}</strong>
-            </li>
-          ))}
-        </ol>
-        {hidden.has('predict') ? null : (
-          <PredictReveal
-            key={revealKey}
-            widget="network"
-            instance={id}
-            target={`dL/d${picked}`}
-            targetLabel={`∂L/∂${prettyName(picked)}`}
-            actual={blame.engine}
-            revealed={revealed}
-            onReveal={() => setRevealedFor(revealKey)}
-            locked={locked.has('predict')}
-          >
-            <p
-              className={styles.check}
-              data-paths-sum={String(blame.sum)}
-              data-engine-grad={String(blame.engine)}
-              data-finite-difference={String(blame.finiteDifference)}
-            >
-              Sum over {blame.paths.length === 1 ? 'the one path' : `all ${blame.paths.length} paths`}:{' '}
-              <strong className={shared.backwardNumber}>{formatNumber(blame.sum)}</strong>. The engine&rsquo;s backward
-              pass: {formatNumber(blame.engine)}. Nudge check, (L(v + h) − L(v − h)) / 2h:{' '}
-              {formatNumber(blame.finiteDifference)}.
-            </p>
-          </PredictReveal>
-        )}
-      </div>
+      <PathsPanel
+        id={id}
+        picked={picked}
+        point={point}
+        blame={blame}
+        revealed={revealed}
+        revealKey={revealKey}
+        predict={!hidden.has('predict')}
+        predictLocked={locked.has('predict')}
+        onReveal={setRevealedFor}
+      />
     </WidgetFrame>
   );
 }
@@ -682,3 +670,78 @@ const ViewChoice = memo(function ViewChoice({
     />
   );
 });
+
+/** The paths from L back to the picked parameter, and predict-then-reveal; memoised (see EVERY). */
+const PathsPanel = memo(function PathsPanel({
+  id,
+  picked,
+  point,
+  blame,
+  revealed,
+  revealKey,
+  predict,
+  predictLocked,
+  onReveal,
+}: {
+  id: string;
+  picked: string;
+  point: number;
+  blame: BlameReport;
+  revealed: boolean;
+  revealKey: string;
+  predict: boolean;
+  predictLocked: boolean;
+  onReveal: (key: string) => void;
+}) {
+  return (
+    <div className={styles.paths} data-paths-for={picked} data-path-count={blame.paths.length}>
+      <p className={styles.panelTitle}>
+        {blame.paths.length === 1 ? 'One path' : `${blame.paths.length} paths`} from L back to {prettyName(picked)}{' '}
+        (point {point + 1}):
+      </p>
+      <ol className={styles.pathList}>
+        {blame.paths.map((path, index) => (
+          <li key={index} data-path-product={revealed ? String(path.product) : undefined}>
+            {path.factors.map((factor, f) => (
+              <span key={f} className={styles.factor}>
+                {f > 0 ? '\u00a0× ' : ''}∂{prettyName(factor.to)}/∂{prettyName(factor.from)} ={' '}
+                {formatNumber(factor.value, 3)}
+              </span>
+            ))}{' '}
+            = <strong className={shared.backwardNumber}>{revealed ? formatNumber(path.product) : '?'}</strong>
+          </li>
+        ))}
+      </ol>
+      {!predict ? null : (
+        <PredictReveal
+          key={revealKey}
+          widget="network"
+          instance={id}
+          target={`dL/d${picked}`}
+          targetLabel={`∂L/∂${prettyName(picked)}`}
+          actual={blame.engine}
+          revealed={revealed}
+          onReveal={() => onReveal(revealKey)}
+          locked={predictLocked}
+        >
+          <p
+            className={styles.check}
+            data-paths-sum={String(blame.sum)}
+            data-engine-grad={String(blame.engine)}
+            data-finite-difference={String(blame.finiteDifference)}
+          >
+            Sum over {blame.paths.length === 1 ? 'the one path' : `all ${blame.paths.length} paths`}:{' '}
+            <strong className={shared.backwardNumber}>{formatNumber(blame.sum)}</strong>. The engine&rsquo;s backward
+            pass: {formatNumber(blame.engine)}. Nudge check, (L(v + h) − L(v − h)) / 2h:{' '}
+            {formatNumber(blame.finiteDifference)}.
+          </p>
+        </PredictReveal>
+      )}
+    </div>
+  );
+});
+
+function summaryOf(snapshot: Snapshot): string {
+  const largest = snapshot.layers.map((layer) => `layer ${layer.layer}: ${prettyName(layer.largest.name)}`).join(', ');
+  return `After ${snapshot.steps} step${snapshot.steps === 1 ? '' : 's'} the training loss is ${formatNumber(snapshot.loss)} and ${Math.round(snapshot.accuracy * 100)}% of the points are on the right side. Largest blame per layer: ${largest}.`;
+}
