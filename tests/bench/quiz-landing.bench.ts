@@ -8,16 +8,18 @@
  * - the last first-load script's response end (the JS the quiz needs);
  * - the state request (`/api/lessons/<slug>/state`): when it started, its server time (the
  *   route's Server-Timing `app` entry) and its response end;
- * - when the question's first input was hydrated (React has attached its props to it) and when
- *   it was enabled (what the learner can use), checked on every animation frame;
+ * - when the question's first input was hydrated (React has attached its props to it), when it
+ *   was enabled, and when it was shown: enabled and inside the viewport, what the learner sees and
+ *   can use (the page may still be scrolling to the question); checked on every animation frame;
  * - long tasks before that moment.
  *
  *   NEXT_DIST_DIR=.next-bench npx next build && NEXT_DIST_DIR=.next-bench npm run bench:quiz-landing
  *
  * BENCH_RUNS (default 1) repeats the nine landings per width; BENCH_CPU_THROTTLE (default 1)
  * emulates a slower phone. BENCH_EARLY_STATE=0 measures the page as it was before its inline
- * script started the state request (app/_components/progress/early-state.ts): that script's fetch
- * is swallowed before it is sent, so the quiz's own module asks once its JavaScript has run, for
+ * script (app/_components/progress/early-state.ts): that script's fetch is swallowed before it is
+ * sent, so the quiz's own module asks once its JavaScript has run, and its instant landing is
+ * undone, so the stylesheet's smooth scrolling carries the learner to the question, for
  * before/after figures from one build; BENCH_EARLY_STATE=both alternates the two per landing, so
  * a machine whose load changes during the run weighs on both alike.
  */
@@ -53,10 +55,12 @@ const MODES: boolean[] =
 
 /**
  * With BENCH_EARLY_STATE=0: an inline script's fetch (no src: the early-state script) is never
- * sent, and the script cannot leave a request for the quiz to adopt (a read-only property).
+ * sent, the script cannot leave a request for the quiz to adopt (a read-only property), and its
+ * inline `scroll-behavior` is ignored.
  */
 const WITHOUT_EARLY_STATE = `(() => {
   Object.defineProperty(window, ${JSON.stringify(EARLY_STATE_KEY)}, { value: undefined, writable: false });
+  Object.defineProperty(CSSStyleDeclaration.prototype, 'scrollBehavior', { get: () => '', set: () => {}, configurable: true });
   const send = window.fetch.bind(window);
   window.fetch = (...args) => {
     const script = document.currentScript;
@@ -75,6 +79,7 @@ interface Landing {
   stateEnd: number;
   hydrated: number;
   enabled: number;
+  shown: number;
   longTasks: number;
   longTaskMs: number;
 }
@@ -84,7 +89,7 @@ interface Landing {
  * not a function: tsx would wrap the inner functions' names in a helper the page does not have.
  */
 const watchInput = (questionId: string) => `(() => {
-  const found = { hydrated: NaN, enabled: NaN, longTasks: [] };
+  const found = { hydrated: NaN, enabled: NaN, shown: NaN, longTasks: [] };
   window.__landing = found;
   try {
     new PerformanceObserver((list) => {
@@ -97,7 +102,11 @@ const watchInput = (questionId: string) => `(() => {
       found.hydrated = performance.now();
     }
     if (input && !input.disabled && Number.isNaN(found.enabled)) found.enabled = performance.now();
-    if (Number.isNaN(found.enabled)) requestAnimationFrame(check);
+    if (input && !input.disabled && Number.isNaN(found.shown)) {
+      const box = input.getBoundingClientRect();
+      if (box.top >= 0 && box.bottom <= innerHeight) found.shown = performance.now();
+    }
+    if (Number.isNaN(found.shown)) requestAnimationFrame(check);
   };
   requestAnimationFrame(check);
 })();`;
@@ -119,7 +128,7 @@ async function land(
   if (!earlyState) await page.addInitScript({ content: WITHOUT_EARLY_STATE });
   await page.goto(new URL(`${LESSON}#question-${id}`, baseUrl).href, { waitUntil: 'commit' });
   await page.waitForFunction(
-    () => !Number.isNaN((window as unknown as { __landing: { enabled: number } }).__landing.enabled),
+    () => !Number.isNaN((window as unknown as { __landing: { shown: number } }).__landing.shown),
     null,
     {
       timeout: 60_000,
@@ -128,7 +137,12 @@ async function land(
   const figures = await page.evaluate(() => {
     const found = (
       window as unknown as {
-        __landing: { hydrated: number; enabled: number; longTasks: { start: number; duration: number }[] };
+        __landing: {
+          hydrated: number;
+          enabled: number;
+          shown: number;
+          longTasks: { start: number; duration: number }[];
+        };
       }
     ).__landing;
     const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
@@ -139,7 +153,7 @@ async function land(
       (entry) => entry.initiatorType === 'script' || (entry.initiatorType === 'link' && entry.name.endsWith('.js')),
     );
     const firstLoad = scripts.filter((entry) => entry.startTime < navigation.domContentLoadedEventEnd);
-    const before = found.longTasks.filter((task) => task.start < found.enabled);
+    const before = found.longTasks.filter((task) => task.start < found.shown);
     return {
       documentEnd: navigation.responseEnd,
       dcl: navigation.domContentLoadedEventEnd,
@@ -150,6 +164,7 @@ async function land(
       stateEnd: state ? state.responseEnd : Number.NaN,
       hydrated: found.hydrated,
       enabled: found.enabled,
+      shown: found.shown,
       longTasks: before.length,
       longTaskMs: before.reduce((sum, task) => sum + task.duration, 0),
     };
@@ -180,7 +195,7 @@ async function main() {
             console.error(
               `[bench] ${width.name}${mode ? '' : ' (no early state)'} ${id}: document ${r(landing.documentEnd)}, DCL ${r(landing.dcl)}, scripts ${r(landing.scriptsEnd)}, ` +
                 `state (${landing.stateRequests}) start ${r(landing.stateStart)} server ${r(landing.stateServer)} end ${r(landing.stateEnd)}, ` +
-                `hydrated ${r(landing.hydrated)}, enabled ${r(landing.enabled)} ms; long tasks ${landing.longTasks} (${r(landing.longTaskMs)} ms)`,
+                `hydrated ${r(landing.hydrated)}, enabled ${r(landing.enabled)}, shown ${r(landing.shown)} ms; long tasks ${landing.longTasks} (${r(landing.longTaskMs)} ms)`,
             );
           }
         }
@@ -197,7 +212,8 @@ async function main() {
             cpuThrottle: CPU_THROTTLE,
             earlyState: mode,
             landings: landings.length,
-            underOneSecond: landings.filter((landing) => landing.enabled < 1000).length,
+            underOneSecond: landings.filter((landing) => landing.shown < 1000).length,
+            shown: summary((landing) => landing.shown),
             enabled: summary((landing) => landing.enabled),
             hydrated: summary((landing) => landing.hydrated),
             stateStart: summary((landing) => landing.stateStart),

@@ -2,7 +2,7 @@ import { runInNewContext } from 'node:vm';
 
 import { describe, expect, it } from 'vitest';
 
-import { EARLY_STATE_KEY, earlyStateScript, type EarlyState } from './early-state';
+import { EARLY_STATE_KEY, earlyStateScript, instantLandingScript, type EarlyState } from './early-state';
 
 /** Runs the inline script in a bare context with a recording fetch, as a browser would at parse time. */
 function run(slug: string, fetchImpl: (url: string, init: unknown) => Promise<unknown>) {
@@ -55,5 +55,35 @@ describe('the early lesson-state script', () => {
     const { calls, early } = run('</script>', () => Promise.resolve({}));
     expect(early?.slug).toBe('</script>');
     expect(calls[0]?.url).toBe('/api/lessons/%3C%2Fscript%3E/state');
+  });
+});
+
+describe('the instant landing script', () => {
+  function land(hash: string) {
+    const listeners = new Map<string, () => void>();
+    const style = { scrollBehavior: '' };
+    runInNewContext(instantLandingScript(), {
+      location: { hash },
+      document: { documentElement: { style } },
+      addEventListener: (type: string, listener: () => void) => listeners.set(type, listener),
+      removeEventListener: (type: string) => listeners.delete(type),
+    });
+    return { style, listeners };
+  }
+
+  it('makes a landing on an anchor jump instantly, until the learner first acts', () => {
+    const { style, listeners } = land('#question-gradient-dl-dw');
+    expect(style.scrollBehavior).toBe('auto');
+    expect([...listeners.keys()].sort()).toEqual(['keydown', 'pointerdown', 'touchstart', 'wheel']);
+    listeners.get('keydown')!();
+    // The stylesheet's smooth scrolling applies again to the learner's own jumps.
+    expect(style.scrollBehavior).toBe('');
+    expect(listeners.size).toBe(0);
+  });
+
+  it('leaves a page opened without an anchor alone', () => {
+    const { style, listeners } = land('');
+    expect(style.scrollBehavior).toBe('');
+    expect(listeners.size).toBe(0);
   });
 });

@@ -33,3 +33,23 @@ export function earlyStateScript(lessonSlug: string): string {
     `{cache:"no-store",credentials:"same-origin"});r.catch(function(){});window[${key}]={slug:s,response:r}}catch(e){}})();`
   );
 }
+
+/**
+ * The jump to a fragment when a learner lands on `#question-…` (or any anchor) is instant, not
+ * smooth. globals.css makes in-page navigation smooth (for motion-tolerant readers), and Chrome
+ * applies that to the landing's own fragment scroll too: a smooth scroll from the top of a
+ * 30,000 px lesson, started only once the document has loaded, that renders every lesson block it
+ * passes (each is `content-visibility: auto`) on its way to the question. Measured, the question
+ * came into view half a second or more after its input was usable, and most of the desktop's
+ * layout work at load was that journey (docs/decisions/013, eighth session). So the inline style
+ * `scroll-behavior: auto` holds from the top of the page until the learner first acts (a pointer,
+ * a key, a wheel, a touch); their own jumps from then on are smooth again.
+ */
+export function instantLandingScript(): string {
+  return (
+    `(function(){try{if(!location.hash)return;var h=document.documentElement.style;h.scrollBehavior="auto";` +
+    `var e=["pointerdown","keydown","wheel","touchstart"],f=function(){h.scrollBehavior="";` +
+    `for(var i=0;i<e.length;i++)removeEventListener(e[i],f,true)};` +
+    `for(var i=0;i<e.length;i++)addEventListener(e[i],f,{capture:true,passive:true})}catch(x){}})();`
+  );
+}
