@@ -43,8 +43,9 @@ function firstInput(question: Locator): Locator {
 
 /**
  * Straight to the question's anchor on a fresh page, no scrolling: its prompt shows and its
- * input is enabled. Prints the time from navigation to an enabled input (a figure, not a test
- * of speed: docs/decisions/013 records the measurements).
+ * input is enabled, in view. Prints the time from navigation to an enabled input inside the
+ * viewport, what the learner sees and can use (a figure, not a test of speed:
+ * docs/decisions/013 records the measurements).
  */
 async function landOn(
   page: Page,
@@ -52,11 +53,13 @@ async function landOn(
 ): Promise<{ dcl: number; state: number | null; stateRequests: number; enabled: number }> {
   await page.goto(`${LESSON}#question-${id}`, { waitUntil: 'commit' });
   const question = page.locator(`[data-question="${id}"]`);
-  // Checked on every frame in the page: the moment the first input is usable, on the page's clock.
+  // Checked on every frame in the page: the moment the first input is usable and in view, on the page's clock.
   const enabled = await page.waitForFunction(
     (questionId) => {
       const input = document.querySelector<HTMLInputElement>(`[data-question="${questionId}"] form input`);
-      return input && !input.disabled ? performance.now() : null;
+      if (!input || input.disabled) return null;
+      const box = input.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight ? performance.now() : null;
     },
     id,
     { polling: 'raf', timeout: 30_000 },
@@ -108,7 +111,7 @@ for (const width of [
         expect(times.stateRequests).toBe(1);
         const state = times.state === null ? '?' : Math.round(times.state);
         figures.push(
-          `${id}: DOMContentLoaded ${Math.round(times.dcl)} ms, state ${state} ms, input enabled ${Math.round(times.enabled)} ms`,
+          `${id}: DOMContentLoaded ${Math.round(times.dcl)} ms, state ${state} ms, input enabled in view ${Math.round(times.enabled)} ms`,
         );
         await context.close();
       }
@@ -116,6 +119,15 @@ for (const width of [
     });
   });
 }
+
+test('a landing jumps to the question; the learner’s own jumps are smooth again', async ({ page }) => {
+  await landOn(page, 'reused-node');
+  // Smooth scrolling from the stylesheet would carry the landing through the whole lesson.
+  const behaviour = () => page.evaluate(() => getComputedStyle(document.documentElement).scrollBehavior);
+  expect(await behaviour()).toBe('auto');
+  await page.keyboard.press('Shift');
+  expect(await behaviour()).toBe('smooth');
+});
 
 test('each question on the neuron states its loss with a formula, and the label y', async ({ page }) => {
   await page.goto(`${LESSON}#question-edge-sigmoid`);
