@@ -1,5 +1,6 @@
 import 'server-only';
 
+import type { StoredResponse } from './answer-statements';
 import type { Db } from './client';
 import { Prisma } from './generated/sqlite/client';
 
@@ -102,20 +103,11 @@ export async function insertProgressBatch(db: Db, batch: ProgressBatchRows): Pro
   return inserted.length;
 }
 
-export interface StateResponseRow {
-  questionId: string;
-  attempt: number;
-  correct: boolean;
-  answer: string;
-  grading: string;
-  createdAt: Date;
-}
-
 export interface LessonStateRows {
   /** Null when the learner row is gone (deleted since the session was read). */
   learner: { displayName: string | null; lastSectionId: string | null } | null;
   cohorts: string[];
-  responses: StateResponseRow[];
+  responses: StoredResponse[];
   practice: { questionId: string; grading: string; createdAt: Date }[];
   /** Extra attempts an instructor granted, per question id (only granted questions appear). */
   extraAttempts: Record<string, number>;
@@ -138,7 +130,7 @@ export async function readLessonStateRows(
       LEFT JOIN "LessonProgress" p ON p."learnerId" = l."id" AND p."lessonSlug" = ${lessonSlug}
       WHERE l."id" = ${learnerId}`),
     cohortNames(db, learnerId),
-    db.$queryRaw<Raw<StateResponseRow>[]>(Prisma.sql`
+    db.$queryRaw<Raw<StoredResponse>[]>(Prisma.sql`
       SELECT "questionId", "attempt", "correct", "answer", "grading", "createdAt"
       FROM "Response"
       WHERE "learnerId" = ${learnerId} AND "questionId" IN (${questions})`),
