@@ -104,6 +104,24 @@ test('fifty steps on the line data: the loss falls and the link replays the same
   expect(await numberAttr(again.locator('[data-steps]'), 'data-loss')).toBe(loss);
 });
 
+test('a new data set while playing starts its run from step 0 and keeps playing', async ({ page }) => {
+  // The setup changes in a transition; the play loop must not carry the old run's step count
+  // into the new setup while it is pending.
+  await page.goto(LESSON);
+  const widget = network(page);
+  await ready(widget);
+  const counter = widget.locator('[data-steps]');
+  await widget.getByRole('button', { name: 'Play' }).click();
+  await expect.poll(async () => numberAttr(counter, 'data-steps'), { timeout: 20_000 }).toBeGreaterThanOrEqual(40);
+  const before = await numberAttr(counter, 'data-steps');
+  await widget.getByRole('radio', { name: 'circles' }).click();
+  await expect(widget.getByRole('radio', { name: 'circles' })).toBeChecked();
+  await expect.poll(async () => numberAttr(counter, 'data-steps'), { intervals: [20] }).toBeLessThan(before);
+  await expect(widget.getByRole('button', { name: 'Pause' })).toBeVisible();
+  await widget.getByRole('button', { name: 'Pause' }).click();
+  await expect.poll(() => new URL(page.url()).searchParams.get('nn.data')).toBe('circles');
+});
+
 test('too large a learning rate: training stops with a message naming the step, and resets', async ({ page }) => {
   await page.goto(LESSON);
   const widget = network(page);

@@ -10,7 +10,7 @@
  * State lives in the URL (lib/widgets/url-state): the setup and the step count, replayed
  * deterministically by lib/network/session, so a shared link shows the same network.
  */
-import { memo, startTransition, useCallback, useEffect, useMemo, useOptimistic, useState } from 'react';
+import { memo, startTransition, useCallback, useEffect, useMemo, useOptimistic, useState, useTransition } from 'react';
 
 import { edgeKey } from '@/lib/graph/types';
 import { DATASET_KINDS, POINT_COUNT, dataset, type Dataset, type DatasetKind } from '@/lib/network/data';
@@ -116,6 +116,9 @@ export function NetworkClient({ id }: { id: string }) {
   const [run] = useState(() => new TrainingRun());
   const [playing, setPlaying] = useState<boolean | null>(null);
   const [revealedFor, setRevealedFor] = useState<string | null>(null);
+  // A new setup renders as a transition; while it is pending the play loop waits, or its next
+  // frame would apply the new setup at once with the old run's step count.
+  const [switching, startSwitch] = useTransition();
   const { data: dataKind, act, depth, lr, init, seed, steps, point, view } = values;
 
   const setup: Setup = useMemo(
@@ -151,7 +154,7 @@ export function NetworkClient({ id }: { id: string }) {
   const wantsPlay = playing ?? (values.autoplay && !reducedMotion);
   const running = wantsPlay && !diverged && !atLimit && !replaying;
   useEffect(() => {
-    if (!running) return;
+    if (!running || switching) return;
     const next = Math.min(MAX_STEPS, snapshot.steps + (reducedMotion ? REDUCED_CHUNK : 1));
     if (reducedMotion) {
       const timer = window.setTimeout(() => set({ steps: next }), REDUCED_INTERVAL_MS);
@@ -159,7 +162,7 @@ export function NetworkClient({ id }: { id: string }) {
     }
     const frame = window.requestAnimationFrame(() => set({ steps: next }));
     return () => window.cancelAnimationFrame(frame);
-  }, [running, snapshot.steps, reducedMotion, set]);
+  }, [running, switching, snapshot.steps, reducedMotion, set]);
 
   // While playing (one step per frame), the counter, the loss curve and the per-layer blame
   // follow every step; the costlier pictures every EVERY-th step, on different frames: the
@@ -239,17 +242,14 @@ export function NetworkClient({ id }: { id: string }) {
   // transition, so the click paints its radio at once (useOptimistic in the controls) and React
   // renders the new network in slices after it (interaction to next paint, issue 17).
   const setStart = useCallback(
-    (control: string, patch: Patch) => startTransition(() => update(control, { ...patch, steps: 0 })),
+    (control: string, patch: Patch) => startSwitch(() => update(control, { ...patch, steps: 0 })),
     [update],
   );
-  const chooseView = useCallback(
-    (next: Values['view']) => startTransition(() => update('view', { view: next })),
-    [update],
-  );
+  const chooseView = useCallback((next: Values['view']) => startSwitch(() => update('view', { view: next })), [update]);
   const choosePreset = useCallback(
     (preset: (typeof PRESETS)[number]) => {
       markUsed('presets');
-      startTransition(() => {
+      startSwitch(() => {
         set({ ...preset.setup, steps: 0 });
         setPlaying(!reducedMotion);
       });
