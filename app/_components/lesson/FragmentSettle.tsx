@@ -7,8 +7,9 @@ import { useEffect } from 'react';
  * Lesson runs far from the viewport are not rendered (content-visibility: auto, see
  * LessonSections) and count with an estimated height, so the browser scrolls to where the
  * target would be with those estimates; the runs around it then render at their real height
- * and the target can end up off screen. Once the scroll has ended, this puts the target back
- * at the top, frame by frame, until it stays put (at most ~half a second). Renders nothing.
+ * and the target can end up off screen. Once the scroll has ended (at once after an instant
+ * jump), this puts the target back at the top, frame by frame, until it stays put (at most ~half
+ * a second). Renders nothing.
  */
 export function FragmentSettle() {
   useEffect(() => {
@@ -41,6 +42,9 @@ export function FragmentSettle() {
       };
       window.addEventListener('scrollend', start);
       window.setTimeout(start, 1000);
+      // No smooth scroll can be running (a landing on an anchor jumps instantly until the learner
+      // first acts, app/_components/progress/early-state.ts): the jump is over, start now.
+      if (getComputedStyle(document.documentElement).scrollBehavior !== 'smooth') start();
     };
     settle();
     window.addEventListener('hashchange', settle);

@@ -53,7 +53,12 @@ export function KnowledgeCheck() {
         </h3>
         <ol className="kc-questions">
           {knowledgeCheck.map((question, index) => (
-            <li key={question.id} id={questionAnchor(question.id)} data-question={question.id}>
+            <li
+              key={question.id}
+              id={questionAnchor(question.id)}
+              className={styles.question}
+              data-question={question.id}
+            >
               <ChoiceQuestion
                 id={question.id}
                 number={index + 1}
@@ -75,7 +80,12 @@ export function KnowledgeCheck() {
         </p>
         <ol className="kc-questions">
           {graphPractice.map((question, index) => (
-            <li key={question.id} id={questionAnchor(question.id)} data-question={question.id}>
+            <li
+              key={question.id}
+              id={questionAnchor(question.id)}
+              className={styles.question}
+              data-question={question.id}
+            >
               <NumericQuestion
                 id={question.id}
                 number={knowledgeCheck.length + index + 1}
@@ -90,7 +100,12 @@ export function KnowledgeCheck() {
             </li>
           ))}
           {formulaPractice.map((question, index) => (
-            <li key={question.id} id={questionAnchor(question.id)} data-question={question.id}>
+            <li
+              key={question.id}
+              id={questionAnchor(question.id)}
+              className={styles.question}
+              data-question={question.id}
+            >
               <FormulaQuestion
                 id={question.id}
                 number={knowledgeCheck.length + graphPractice.length + index + 1}
@@ -100,7 +115,12 @@ export function KnowledgeCheck() {
             </li>
           ))}
           {networkPractice.map((question, index) => (
-            <li key={question.id} id={questionAnchor(question.id)} data-question={question.id}>
+            <li
+              key={question.id}
+              id={questionAnchor(question.id)}
+              className={styles.question}
+              data-question={question.id}
+            >
               <NumericQuestion
                 id={question.id}
                 number={knowledgeCheck.length + graphPractice.length + formulaPractice.length + index + 1}

@@ -2,11 +2,14 @@ import { runInNewContext } from 'node:vm';
 
 import { describe, expect, it } from 'vitest';
 
-import { EARLY_STATE_KEY, earlyStateScript, instantLandingScript, type EarlyState } from './early-state';
+import { EARLY_STATE_KEY, earlyStateScript, STATE_STARTED_KEY, type EarlyState } from './early-state';
 
 /** Runs the inline script in a bare context with a recording fetch, as a browser would at parse time. */
-function run(slug: string, fetchImpl: (url: string, init: unknown) => Promise<unknown>) {
-  const window: Record<string, unknown> = {};
+function run(
+  slug: string,
+  fetchImpl: (url: string, init: unknown) => Promise<unknown>,
+  window: Record<string, unknown> = {},
+) {
   const calls: { url: string; init: unknown }[] = [];
   runInNewContext(earlyStateScript(slug), {
     window,
@@ -49,41 +52,21 @@ describe('the early lesson-state script', () => {
     }
   });
 
+  it('asks nothing when the page has already asked (the script arrived late) or ran before', () => {
+    const late = run('chain-rule-computational-graphs', () => Promise.resolve({}), { [STATE_STARTED_KEY]: true });
+    expect(late.calls).toEqual([]);
+    expect(late.early).toBeUndefined();
+    const window: Record<string, unknown> = {};
+    run('chain-rule-computational-graphs', () => Promise.resolve({}), window);
+    const twice = run('chain-rule-computational-graphs', () => Promise.resolve({}), window);
+    expect(twice.calls).toEqual([]);
+  });
+
   it('cannot end its script element, whatever the slug', () => {
     const script = earlyStateScript('</script><script>alert(1)</script>');
     expect(script).not.toContain('</script');
     const { calls, early } = run('</script>', () => Promise.resolve({}));
     expect(early?.slug).toBe('</script>');
     expect(calls[0]?.url).toBe('/api/lessons/%3C%2Fscript%3E/state');
-  });
-});
-
-describe('the instant landing script', () => {
-  function land(hash: string) {
-    const listeners = new Map<string, () => void>();
-    const style = { scrollBehavior: '' };
-    runInNewContext(instantLandingScript(), {
-      location: { hash },
-      document: { documentElement: { style } },
-      addEventListener: (type: string, listener: () => void) => listeners.set(type, listener),
-      removeEventListener: (type: string) => listeners.delete(type),
-    });
-    return { style, listeners };
-  }
-
-  it('makes a landing on an anchor jump instantly, until the learner first acts', () => {
-    const { style, listeners } = land('#question-gradient-dl-dw');
-    expect(style.scrollBehavior).toBe('auto');
-    expect([...listeners.keys()].sort()).toEqual(['keydown', 'pointerdown', 'touchstart', 'wheel']);
-    listeners.get('keydown')!();
-    // The stylesheet's smooth scrolling applies again to the learner's own jumps.
-    expect(style.scrollBehavior).toBe('');
-    expect(listeners.size).toBe(0);
-  });
-
-  it('leaves a page opened without an anchor alone', () => {
-    const { style, listeners } = land('');
-    expect(style.scrollBehavior).toBe('');
-    expect(listeners.size).toBe(0);
   });
 });

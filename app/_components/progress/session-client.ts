@@ -2,17 +2,18 @@
 
 import type { LessonState } from '@/lib/server/quiz-service';
 
-import { EARLY_STATE_KEY, type EarlyState } from './early-state';
+import { EARLY_STATE_KEY, STATE_STARTED_KEY, type EarlyState } from './early-state';
 
 /**
  * The browser side of the session and lesson state. One request per page load, shared by
  * every component that needs it (the quiz, the resume prompt, the progress reporter): the
  * static lesson page cannot set a cookie, so this first API call is what starts the session.
  *
- * The lesson page starts that request itself, from a tiny inline script while the HTML is still
- * being parsed (EarlyStateScript, early-state.ts); the first call here adopts it instead of
- * asking again, so a learner who lands on a question waits for one request that began at the top
- * of the document, not after the page's JavaScript had loaded (issue 16, item 1).
+ * The lesson page starts that request itself, from a tiny async script in its head while the HTML
+ * is still being parsed (early-state.ts); the first call here adopts it instead of asking again,
+ * so a learner who lands on a question waits for one request that began at the top of the
+ * document, not after the page's JavaScript had loaded (issue 16, item 1). Should that script
+ * arrive after this code has asked, the mark below tells it not to ask again.
  */
 
 const statePromises = new Map<string, Promise<LessonState>>();
@@ -43,6 +44,7 @@ function adoptEarly(lessonSlug: string): Promise<Response> | undefined {
 export function loadLessonState(lessonSlug: string, { refresh = false } = {}): Promise<LessonState> {
   let promise = refresh ? undefined : statePromises.get(lessonSlug);
   if (!promise) {
+    (window as unknown as Record<string, unknown>)[STATE_STARTED_KEY] = true;
     const early = refresh ? undefined : adoptEarly(lessonSlug);
     promise = readState(early ?? fetch(stateUrl(lessonSlug), { cache: 'no-store', credentials: 'same-origin' }));
     const mine = promise;

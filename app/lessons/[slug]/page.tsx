@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 
-import { earlyStateScript, instantLandingScript } from '@/app/_components/progress/early-state';
+import { earlyStateScriptUrl } from '@/app/_components/progress/early-state';
 import { FragmentSettle } from '@/app/_components/lesson/FragmentSettle';
 import { KatexFontPreload } from '@/app/_components/lesson/KatexFontPreload';
 import { LessonSections } from '@/app/_components/lesson/LessonSections';
@@ -37,9 +37,9 @@ export default async function LessonPage({ params }: LessonPageProps) {
   const { frontmatter, toc, Content } = await loadLesson(slug);
   return (
     <div className="lesson-layout">
-      {/* Starts the learner's state request while the page is still being parsed, and makes a
-          landing on an anchor jump straight there (issue 16, item 1; early-state.ts). */}
-      <script dangerouslySetInnerHTML={{ __html: earlyStateScript(slug) + instantLandingScript() }} />
+      {/* Starts the learner's state request while the page is still being parsed (issue 16,
+          item 1; early-state.ts). React puts an async script in the head. */}
+      <script async src={earlyStateScriptUrl(slug)} />
       <KatexFontPreload />
       <FragmentSettle />
       <ScrollableRegions />
