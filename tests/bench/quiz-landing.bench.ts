@@ -16,18 +16,19 @@
  *   NEXT_DIST_DIR=.next-bench npx next build && NEXT_DIST_DIR=.next-bench npm run bench:quiz-landing
  *
  * BENCH_RUNS (default 1) repeats the nine landings per width; BENCH_CPU_THROTTLE (default 1)
- * emulates a slower phone. BENCH_EARLY_STATE=0 measures the page as it was before its inline
- * script (app/_components/progress/early-state.ts): that script's fetch is swallowed before it is
- * sent, so the quiz's own module asks once its JavaScript has run, and its instant landing is
- * undone, so the stylesheet's smooth scrolling carries the learner to the question, for
- * before/after figures from one build; BENCH_EARLY_STATE=both alternates the two per landing, so
- * a machine whose load changes during the run weighs on both alike.
+ * emulates a slower phone. BENCH_EARLY_STATE=0 measures the page as it was before this session's
+ * landing work (docs/decisions/013, eighth session): the document is served without its early
+ * state script (app/_components/progress/early-state.ts), so the quiz's own module asks once its
+ * JavaScript has run, and with the stylesheet's smooth scrolling forced back on, so it carries the
+ * learner to the question; for before/after figures from one build. BENCH_EARLY_STATE=both
+ * alternates the two per landing, so a machine whose load changes during the run weighs on both
+ * alike. Both sides receive the document through the same interception, so it costs them alike.
+ * ("early script yes" on the before side is React adding the removed script after hydration,
+ * when the quiz has already asked: it then does nothing.)
  */
 import { cpus, loadavg } from 'node:os';
 
 import { chromium, type Browser } from '@playwright/test';
-
-import { EARLY_STATE_KEY } from '../../app/_components/progress/early-state';
 
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, distDir, median, quantile, startServer } from './bench-server';
 
@@ -53,20 +54,12 @@ const CPU_THROTTLE = Number(process.env.BENCH_CPU_THROTTLE ?? 1);
 const MODES: boolean[] =
   process.env.BENCH_EARLY_STATE === 'both' ? [false, true] : [process.env.BENCH_EARLY_STATE !== '0'];
 
-/**
- * With BENCH_EARLY_STATE=0: an inline script's fetch (no src: the early-state script) is never
- * sent, the script cannot leave a request for the quiz to adopt (a read-only property), and its
- * inline `scroll-behavior` is ignored.
- */
-const WITHOUT_EARLY_STATE = `(() => {
-  Object.defineProperty(window, ${JSON.stringify(EARLY_STATE_KEY)}, { value: undefined, writable: false });
-  Object.defineProperty(CSSStyleDeclaration.prototype, 'scrollBehavior', { get: () => '', set: () => {}, configurable: true });
-  const send = window.fetch.bind(window);
-  window.fetch = (...args) => {
-    const script = document.currentScript;
-    return script && !script.src ? new Promise(() => {}) : send(...args);
-  };
-})();`;
+/** The page as it was before: no early state script, smooth scrolling for the landing too. */
+function withoutLandingWork(html: string): string {
+  return html
+    .replace(/<script[^>]*src="[^"]*\/state\/early\.js"[^>]*><\/script>/, '')
+    .replace('</head>', '<style>html{scroll-behavior:smooth!important}</style></head>');
+}
 
 interface Landing {
   question: string;
@@ -74,6 +67,7 @@ interface Landing {
   dcl: number;
   scriptsEnd: number;
   stateRequests: number;
+  earlyScript: boolean;
   stateStart: number;
   stateServer: number;
   stateEnd: number;
@@ -125,7 +119,11 @@ async function land(
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLE });
   }
   await page.addInitScript({ content: watchInput(id) });
-  if (!earlyState) await page.addInitScript({ content: WITHOUT_EARLY_STATE });
+  await page.route(`**${LESSON}`, async (route) => {
+    const response = await route.fetch();
+    const html = await response.text();
+    await route.fulfill({ response, body: earlyState ? html : withoutLandingWork(html) });
+  });
   await page.goto(new URL(`${LESSON}#question-${id}`, baseUrl).href, { waitUntil: 'commit' });
   await page.waitForFunction(
     () => !Number.isNaN((window as unknown as { __landing: { shown: number } }).__landing.shown),
@@ -159,6 +157,7 @@ async function land(
       dcl: navigation.domContentLoadedEventEnd,
       scriptsEnd: Math.max(0, ...firstLoad.map((entry) => entry.responseEnd)),
       stateRequests: states.length,
+      earlyScript: resources.some((entry) => entry.name.endsWith('/state/early.js')),
       stateStart: state ? state.startTime : Number.NaN,
       stateServer: state?.serverTiming.find((entry) => entry.name === 'app')?.duration ?? Number.NaN,
       stateEnd: state ? state.responseEnd : Number.NaN,
@@ -194,7 +193,7 @@ async function main() {
             all.get(mode)!.push(landing);
             console.error(
               `[bench] ${width.name}${mode ? '' : ' (no early state)'} ${id}: document ${r(landing.documentEnd)}, DCL ${r(landing.dcl)}, scripts ${r(landing.scriptsEnd)}, ` +
-                `state (${landing.stateRequests}) start ${r(landing.stateStart)} server ${r(landing.stateServer)} end ${r(landing.stateEnd)}, ` +
+                `early script ${landing.earlyScript ? 'yes' : 'no'}, state (${landing.stateRequests}) start ${r(landing.stateStart)} server ${r(landing.stateServer)} end ${r(landing.stateEnd)}, ` +
                 `hydrated ${r(landing.hydrated)}, enabled ${r(landing.enabled)}, shown ${r(landing.shown)} ms; long tasks ${landing.longTasks} (${r(landing.longTaskMs)} ms)`,
             );
           }
