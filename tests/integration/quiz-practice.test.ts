@@ -181,15 +181,11 @@ describe('practice with new numbers', () => {
       const response = await submit(database.db, learner.cookie, { questionId: edge.id, attempt, answer: wrongAnswer });
       expect(response.status).toBe(200);
     }
+    const practise = (attempt: number) =>
+      postPractice(learner.cookie, { questionId: edge.id, round: 1, attempt, answer: wrongAnswer });
     // Out of attempts: practice opens, and the learner starts a round.
     expect((await getPractice(learner.cookie, edge.id)).status).toBe(200);
-    const started = await postPractice(learner.cookie, {
-      questionId: edge.id,
-      round: 1,
-      attempt: 1,
-      answer: wrongAnswer,
-    });
-    expect(started.status).toBe(200);
+    expect((await practise(1)).status).toBe(200);
 
     // The instructor grants one more attempt (the row lib/server/instructor/manage.ts writes): the
     // question is open again, so "Practice with new numbers" waits, for dealing and for answers.
@@ -208,13 +204,7 @@ describe('practice with new numbers', () => {
     expect(((await waiting.json()) as { error: { message: string } }).error.message).toContain(
       'once you have finished',
     );
-    const refused = await postPractice(learner.cookie, {
-      questionId: edge.id,
-      round: 1,
-      attempt: 2,
-      answer: wrongAnswer,
-    });
-    expect(refused.status).toBe(409);
+    expect((await practise(2)).status).toBe(409);
     expect(await database.db.practiceResponse.count({ where: { learnerId: learner.learnerId } })).toBe(1);
 
     // The granted attempt is used: practice opens again and resumes the unfinished round.
