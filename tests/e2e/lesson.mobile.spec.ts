@@ -14,8 +14,9 @@ function displayFormula(page: Page, tex: string): Locator {
 }
 
 test('a keyboard reaches wide formulas in reading order and scrolls them; the page is axe-clean', async ({ page }) => {
-  // Up to 300 Tab presses and two axe scans of the whole lesson (about 10,000 elements).
-  test.setTimeout(90_000);
+  // Up to 300 Tab presses and two axe scans of the whole lesson (about 10,000 elements, 15-20 s
+  // each on a 2-core machine).
+  test.setTimeout(180_000);
   await page.goto(LESSON);
   // The chain rule with a label under each factor: wider than 320 px, and 4,000 px down the page,
   // in a run the browser has not laid out at load (content-visibility). Tab from the top, as a

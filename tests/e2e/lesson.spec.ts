@@ -68,6 +68,8 @@ test('every formula keeps its typeset markup after the router shows the lesson a
 });
 
 test('the lesson has no serious or critical accessibility violations, in light and dark mode', async ({ page }) => {
+  // Two axe scans of the whole lesson (about 10,000 elements), 15-20 s each on a 2-core machine.
+  test.setTimeout(120_000);
   await page.goto(LESSON);
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
