@@ -1,5 +1,7 @@
 import 'server-only';
 
+import { practiceGradings, type PracticeGradingRow } from '../mastery-evidence';
+
 import type { StoredResponse } from './answer-statements';
 import type { Db } from './client';
 import { Prisma } from './generated/sqlite/client';
@@ -108,7 +110,7 @@ export interface LessonStateRows {
   learner: { displayName: string | null; lastSectionId: string | null } | null;
   cohorts: string[];
   responses: StoredResponse[];
-  practice: { questionId: string; grading: string; createdAt: Date }[];
+  practice: PracticeGradingRow[];
   /** Extra attempts an instructor granted, per question id (only granted questions appear). */
   extraAttempts: Record<string, number>;
 }
@@ -134,9 +136,7 @@ export async function readLessonStateRows(
       SELECT "questionId", "attempt", "correct", "answer", "grading", "createdAt"
       FROM "Response"
       WHERE "learnerId" = ${learnerId} AND "questionId" IN (${questions})`),
-    db.$queryRaw<{ questionId: string; grading: string; createdAt: Date | string | number }[]>(Prisma.sql`
-      SELECT "questionId", "grading", "createdAt" FROM "PracticeResponse"
-      WHERE "learnerId" = ${learnerId} AND "questionId" IN (${questions})`),
+    practiceGradings(db, learnerId, questionIds),
     db.$queryRaw<{ questionId: string; extraAttempts: number | bigint }[]>(Prisma.sql`
       SELECT "questionId", "extraAttempts" FROM "AttemptGrant"
       WHERE "learnerId" = ${learnerId} AND "questionId" IN (${questions})`),
@@ -154,11 +154,7 @@ export async function readLessonStateRows(
       grading: String(row.grading),
       createdAt: asDate(row.createdAt as Date | string | number),
     })),
-    practice: practice.map((row) => ({
-      questionId: String(row.questionId),
-      grading: String(row.grading),
-      createdAt: asDate(row.createdAt),
-    })),
+    practice,
     extraAttempts: Object.fromEntries(grants.map((row) => [row.questionId, Number(row.extraAttempts)])),
   };
 }
