@@ -7,6 +7,11 @@ export async function register() {
   serverEnv();
   // Prerendering during `next build` also loads this hook; there is no database to fill then.
   if (process.env.NEXT_PHASE === 'phase-production-build') return;
+  // Beacons and answers straight from Node's request event, before Next's router (decision 018,
+  // ninth session). Installed first, so it runs inside the request observer and the peer header.
+  const { installLearnerFastPath } = await import('@/lib/server/api/fast-path');
+  const { getDb } = await import('@/lib/server/db/client');
+  installLearnerFastPath(getDb);
   // Request ids, JSON request logs and Prometheus counts for every request (docs/decisions/018).
   const { installRequestObserver } = await import('@/lib/server/metrics');
   installRequestObserver();
@@ -25,7 +30,6 @@ export async function register() {
   await announceSetupToken();
   // Issue 19: the daily purge of anonymous learners inactive for AUTODIDACT_RETENTION_DAYS (docs/privacy.md).
   const { startRetentionJob } = await import('@/lib/server/privacy/retention');
-  const { getDb } = await import('@/lib/server/db/client');
   startRetentionJob(getDb);
   // Issue 18: the LTI signing key (made on first start) and the grade passback worker (decision 017).
   const { startLti } = await import('@/lib/server/lti/startup');

@@ -9,6 +9,17 @@ export const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'n
 export const prismaBin = path.join(root, 'node_modules', 'prisma', 'build', 'index.js');
 export const DEFAULT_DATABASE_URL = 'file:./data/autodidact.db';
 
+/**
+ * Node flags for the app server (`npm start`, and the load and multi-instance scripts that stand
+ * for it). A larger young generation: a request allocates a few hundred kilobytes of short-lived
+ * objects (the framework's request and stream wrappers, JSON, promises), and with Node's default
+ * semi-space (16 MB) the scavenger ran often enough to take 11 % of the event loop at 4,000
+ * learners; with 64 MB it took 7 % (docs/decisions/018, ninth session). Costs up to ~100 MB more
+ * memory. Left out when the operator's NODE_OPTIONS set the young generation themselves (a
+ * command-line flag would override theirs).
+ */
+export const SERVER_NODE_ARGS = /semi-space/.test(process.env.NODE_OPTIONS ?? '') ? [] : ['--max-semi-space-size=64'];
+
 /** Runs a command, streaming its output; resolves with its exit code. */
 export function run(command, args, options = {}) {
   return new Promise((resolve, reject) => {

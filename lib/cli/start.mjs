@@ -11,7 +11,7 @@ import path from 'node:path';
 import { DatabaseInUseError, migrationStatus, MigrationsNewerError, serverUsing } from '../server/db/preflight.mjs';
 import { migrate, SQLITE_MIGRATIONS_DIR } from './migrate.mjs';
 import { checkDataFolderWritable, checkPortFree, exitOnPreflight, parseDatabaseUrl } from './preflight.mjs';
-import { DEFAULT_DATABASE_URL, newestMtime, nextBin, root, run, runOrExit } from './shared.mjs';
+import { DEFAULT_DATABASE_URL, newestMtime, nextBin, root, run, runOrExit, SERVER_NODE_ARGS } from './shared.mjs';
 
 const port = process.env.PORT ?? '3000';
 const databaseUrl = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
@@ -69,7 +69,11 @@ console.log(
     : `▸ Serving on http://localhost:${port} (every network interface; HOSTNAME=127.0.0.1 serves this machine only)`,
 );
 process.exit(
-  await run(process.execPath, [nextBin, 'start', '-p', port, ...(hostname ? ['-H', hostname] : [])], {
-    env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: port },
-  }),
+  await run(
+    process.execPath,
+    [...SERVER_NODE_ARGS, nextBin, 'start', '-p', port, ...(hostname ? ['-H', hostname] : [])],
+    {
+      env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: port },
+    },
+  ),
 );

@@ -39,42 +39,69 @@ export class TooManyRequests extends HttpError {
 
 const NO_STORE = { 'Cache-Control': 'no-store' };
 
+/**
+ * What the API's checks read of a request: its URL and headers. A web Request is one; so is the
+ * learner fast path's view of a Node request (lib/server/api/fast-path.ts).
+ */
+export interface RequestHead {
+  readonly url: string;
+  readonly headers: Pick<Headers, 'get' | 'has'>;
+}
+
+/** A JSON reply as plain data, before it becomes a web Response or a Node response. */
+export interface JsonReply {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
 export function json(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
   return Response.json(body, { status: init.status ?? 200, headers: { ...NO_STORE, ...init.headers } });
 }
 
+function errorBody(error: HttpError): ErrorBody {
+  return { error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) } };
+}
+
 export function errorResponse(error: HttpError): Response {
-  const body: ErrorBody = {
-    error: { code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) },
-  };
-  const headers: Record<string, string> =
-    error instanceof TooManyRequests ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
-  return json(body, { status: error.status, headers });
+  const { status, headers, body } = errorReply(error);
+  return json(body, { status, headers });
 }
 
 /**
- * Runs a handler; an HttpError becomes its response, a database that is busy or unreachable a 503
- * with Retry-After (docs/decisions/009), anything else a logged 500 without details.
+ * What a handler that threw answers: an HttpError its own status and message, a database that is
+ * busy or unreachable a 503 with Retry-After (docs/decisions/009), anything else a logged 500
+ * without details. Always with `Cache-Control: no-store`.
  */
+export function errorReply(error: unknown): JsonReply {
+  if (error instanceof HttpError) {
+    const retry: Record<string, string> =
+      error instanceof TooManyRequests ? { 'Retry-After': String(error.retryAfterSeconds) } : {};
+    return { status: error.status, headers: { ...NO_STORE, ...retry }, body: errorBody(error) };
+  }
+  const unavailable = databaseUnavailable(error);
+  if (unavailable) {
+    const detail = error instanceof Error ? error.message.trim().split('\n').at(-1) : String(error);
+    // A full disk needs an operator now; a busy or restarting database usually heals by itself.
+    log[unavailable.code === 'database-full' ? 'error' : 'warn'](
+      { code: unavailable.code, detail },
+      'database unavailable: answered 503',
+    );
+    countDatabaseError(unavailable.code);
+    const body: ErrorBody = { error: { code: unavailable.code, message: unavailable.message } };
+    return { status: 503, headers: { ...NO_STORE, 'Retry-After': String(unavailable.retryAfterSeconds) }, body };
+  }
+  log.error({ err: error }, 'unexpected error: answered 500');
+  return errorReply(new HttpError(500, 'internal', 'Something went wrong on our side. Please try again.'));
+}
+
+/** Runs a handler; what it throws becomes its response (errorReply). */
 export async function handle(run: () => Promise<Response>): Promise<Response> {
   try {
     return await run();
   } catch (error) {
-    if (error instanceof HttpError) return errorResponse(error);
-    const unavailable = databaseUnavailable(error);
-    if (unavailable) {
-      const detail = error instanceof Error ? error.message.trim().split('\n').at(-1) : String(error);
-      // A full disk needs an operator now; a busy or restarting database usually heals by itself.
-      log[unavailable.code === 'database-full' ? 'error' : 'warn'](
-        { code: unavailable.code, detail },
-        'database unavailable: answered 503',
-      );
-      countDatabaseError(unavailable.code);
-      const body: ErrorBody = { error: { code: unavailable.code, message: unavailable.message } };
-      return json(body, { status: 503, headers: { 'Retry-After': String(unavailable.retryAfterSeconds) } });
-    }
-    log.error({ err: error }, 'unexpected error: answered 500');
-    return errorResponse(new HttpError(500, 'internal', 'Something went wrong on our side. Please try again.'));
+    const { status, headers, body } = errorReply(error);
+    return json(body, { status, headers });
   }
 }
 
@@ -83,10 +110,8 @@ export async function handle(run: () => Promise<Response>): Promise<Response> {
  * Content-Length cannot get past the cap).
  */
 export async function readJson(request: Request, maxBytes: number): Promise<unknown> {
-  const tooLarge = () => new HttpError(413, 'too-large', `Request body is larger than ${maxBytes} bytes.`);
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  if (!request.body) throw new HttpError(400, 'empty-body', 'Request body is empty: send a JSON object.');
+  assertDeclaredLength(request.headers, maxBytes);
+  if (!request.body) throw emptyBody();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -96,12 +121,27 @@ export async function readJson(request: Request, maxBytes: number): Promise<unkn
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      throw tooLarge();
+      throw bodyTooLarge(maxBytes);
     }
     chunks.push(value);
   }
-  const text = new TextDecoder().decode(Buffer.concat(chunks));
-  if (text.trim() === '') throw new HttpError(400, 'empty-body', 'Request body is empty: send a JSON object.');
+  return parseJsonBody(Buffer.concat(chunks));
+}
+
+export const bodyTooLarge = (maxBytes: number) =>
+  new HttpError(413, 'too-large', `Request body is larger than ${maxBytes} bytes.`);
+const emptyBody = () => new HttpError(400, 'empty-body', 'Request body is empty: send a JSON object.');
+
+/** A declared Content-Length over the cap is refused before any byte is read. */
+export function assertDeclaredLength(headers: RequestHead['headers'], maxBytes: number): void {
+  const declared = Number(headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) throw bodyTooLarge(maxBytes);
+}
+
+/** The body's bytes as JSON, or a 400 that says what is wrong with them. */
+export function parseJsonBody(bytes: Buffer): unknown {
+  const text = new TextDecoder().decode(bytes);
+  if (text.trim() === '') throw emptyBody();
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -142,7 +182,7 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, data: unknown, at: string[
  * browser always sends Origin on a cross-site POST. The LTI launch (app/lti/**) is a cross-site
  * form POST by design and does not use this check (docs/decisions/017 and 019).
  */
-export function assertSameOrigin(request: Request): void {
+export function assertSameOrigin(request: RequestHead): void {
   const site = request.headers.get('sec-fetch-site');
   if (site !== null && site !== 'same-origin' && site !== 'none') {
     throw new HttpError(403, 'cross-site', 'Requests from other sites are not allowed.');

@@ -56,16 +56,22 @@ export function parseRateLimitMode(value: string): RateLimitMode {
   return { factor };
 }
 
-let state: { mode: RateLimitMode; limiters: Map<LimitName, RateLimiterMemory> } | undefined;
+interface LimitState {
+  mode: RateLimitMode;
+  limiters: Map<LimitName, RateLimiterMemory>;
+}
+// On globalThis: the server's bundles (each route, and instrumentation's learner fast path,
+// api/fast-path.ts) may each hold a copy of this module, and all must spend the same points.
+const shared = globalThis as typeof globalThis & { autodidactRateLimits?: LimitState };
 
 /** Sets the mode (tests; the server reads AUTODIDACT_RATE_LIMIT). Fresh counters either way. */
 export function configureRateLimits(mode: RateLimitMode): void {
-  state = { mode, limiters: new Map() };
+  shared.autodidactRateLimits = { mode, limiters: new Map() };
 }
 
-function current(): NonNullable<typeof state> {
-  if (!state) configureRateLimits(parseRateLimitMode(serverEnv().AUTODIDACT_RATE_LIMIT));
-  return state!;
+function current(): LimitState {
+  if (!shared.autodidactRateLimits) configureRateLimits(parseRateLimitMode(serverEnv().AUTODIDACT_RATE_LIMIT));
+  return shared.autodidactRateLimits!;
 }
 
 function limiter(name: LimitName): RateLimiterMemory | null {

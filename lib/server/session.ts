@@ -10,7 +10,7 @@ import { serverEnv } from '@/lib/env';
 
 import { answerStatementsFor } from './db/answer-offload';
 import type { Db } from './db/client';
-import { HttpError } from './http';
+import { HttpError, type RequestHead } from './http';
 import { sessionSecret } from './secret';
 
 /**
@@ -58,7 +58,7 @@ function remember(sealed: string, sid: string, secret: string): void {
 }
 
 /** The session id from the request's cookie, or null when absent, tampered with or expired. */
-export async function sessionIdFrom(request: Request): Promise<string | null> {
+export async function sessionIdFrom(request: RequestHead): Promise<string | null> {
   const header = request.headers.get('cookie');
   if (!header) return null;
   const sealed = parseCookie(header)[SESSION_COOKIE];
@@ -114,7 +114,7 @@ export async function sessionCookie(session: LearnerSession): Promise<string> {
 }
 
 /** The learner's session, or a 401 that says how to get one. */
-export async function requireSession(db: Db, request: Request): Promise<LearnerSession> {
+export async function requireSession(db: Db, request: RequestHead): Promise<LearnerSession> {
   const session = await findSession(db, await sessionIdFrom(request));
   if (!session) throw new HttpError(401, 'no-session', 'No valid session: open the lesson page to start one.');
   return session;

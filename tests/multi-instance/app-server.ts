@@ -15,6 +15,7 @@ import pg from 'pg';
 
 import { migratePostgres } from '../../lib/cli/migrate-postgres.mjs';
 import { migrate } from '../../lib/cli/migrate.mjs';
+import { SERVER_NODE_ARGS } from '../../lib/cli/shared.mjs';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
@@ -115,24 +116,28 @@ export async function startAppServer({
   assertBuilt(dist);
   // APP_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", profiles the server (Node refuses --cpu-prof in NODE_OPTIONS).
   const nodeArgs = process.env.APP_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      NEXT_DIST_DIR: dist,
-      DATABASE_URL: databaseUrl,
-      PORT: String(port),
-      NEXT_TELEMETRY_DISABLED: '1',
-      // The load, fault and multi-instance scripts send thousands of requests from one address and
-      // a few sessions: the learner rate limits (decision 019) would turn them into 429s. A test of
-      // the limits themselves passes AUTODIDACT_RATE_LIMIT in `env`.
-      AUTODIDACT_RATE_LIMIT: 'off',
-      ...SHARED_SECRETS,
-      ...env,
+  const child = spawn(
+    process.execPath,
+    [...SERVER_NODE_ARGS, ...nodeArgs, nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        NEXT_DIST_DIR: dist,
+        DATABASE_URL: databaseUrl,
+        PORT: String(port),
+        NEXT_TELEMETRY_DISABLED: '1',
+        // The load, fault and multi-instance scripts send thousands of requests from one address and
+        // a few sessions: the learner rate limits (decision 019) would turn them into 429s. A test of
+        // the limits themselves passes AUTODIDACT_RATE_LIMIT in `env`.
+        AUTODIDACT_RATE_LIMIT: 'off',
+        ...SHARED_SECRETS,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   let output = '';
   const append = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-200_000);

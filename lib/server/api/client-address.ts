@@ -81,7 +81,7 @@ function configuredProxies(): BlockList {
  * The client's address, or null when it cannot be known (no peer header). `proxies` defaults to
  * AUTODIDACT_TRUSTED_PROXIES.
  */
-export function clientAddress(headers: Headers, proxies: BlockList = configuredProxies()): string | null {
+export function clientAddress(headers: Pick<Headers, 'get'>, proxies: BlockList = configuredProxies()): string | null {
   const peer = normaliseAddress(headers.get(PEER_HEADER) ?? '');
   if (!peer) return null;
   if (!isTrusted(proxies, peer)) return peer;

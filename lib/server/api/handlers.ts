@@ -1,7 +1,7 @@
 import 'server-only';
 
 import type { Db } from '../db/client';
-import { assertSameOrigin, handle, HttpError, json, parseOrThrow, readJson } from '../http';
+import { assertSameOrigin, handle, HttpError, json, parseOrThrow, readJson, type RequestHead } from '../http';
 import { learnerUpdateSchema, updateLearner } from '../learner-service';
 import { progressBatchSchema, recordProgress } from '../progress-service';
 import { lessonQuiz } from '../quiz-content';
@@ -14,6 +14,8 @@ import { assertKnownTargets } from './lesson-targets';
 /**
  * The HTTP API, as functions of (Request, database) so tests can call them with real Request
  * objects against their own SQLite file. app/api/** routes are one-line wrappers around these.
+ * The two requests a class sends most (beacons and answers) are also served by the learner fast
+ * path (./fast-path.ts) through the same cores, progressBeacon and answerSubmission.
  *
  *   GET  /api/lessons/:slug/state  learner state for a lesson (creates the session if needed)
  *   POST /api/session              start a session without loading a lesson
@@ -34,7 +36,7 @@ export const MAX_LEARNER_BYTES = 2 * 1024;
  * per address too. Returns the keys for rules that depend on the outcome (join codes).
  */
 async function limitLearnerRequest(
-  request: Request,
+  request: RequestHead,
   options: { mayCreateSession?: boolean } = {},
 ): Promise<{ client: string | null; session: string | null }> {
   const client = clientAddress(request.headers);
@@ -69,25 +71,42 @@ export function postSessionHandler(request: Request, db: Db): Promise<Response> 
   });
 }
 
+/** Reads the request's JSON body, refusing one over `maxBytes`; called once checks have passed. */
+export type BodyReader = (maxBytes: number) => Promise<unknown>;
+
+/** POST /api/quiz/answers: grade and store one answer (the route and the fast path). */
+export async function answerSubmission(request: RequestHead, readBody: BodyReader, db: Db) {
+  assertSameOrigin(request);
+  const { session } = await limitLearnerRequest(request);
+  const submission = parseOrThrow(submissionSchema, await readBody(MAX_ANSWER_BYTES));
+  const { outcome, replayed } = await submitAnswer(db, session, submission);
+  // Same status and body for the first submission and every replay; the header only tells them apart.
+  const headers: Record<string, string> = replayed ? { 'Idempotent-Replayed': 'true' } : {};
+  return { body: outcome, headers };
+}
+
 export function postAnswerHandler(request: Request, db: Db): Promise<Response> {
   return handle(async () => {
-    assertSameOrigin(request);
-    const { session } = await limitLearnerRequest(request);
-    const submission = parseOrThrow(submissionSchema, await readJson(request, MAX_ANSWER_BYTES));
-    const { outcome, replayed } = await submitAnswer(db, session, submission);
-    // Same status and body for the first submission and every replay; the header only tells them apart.
-    return json(outcome, { headers: replayed ? { 'Idempotent-Replayed': 'true' } : {} });
+    const { body, headers } = await answerSubmission(request, (max) => readJson(request, max), db);
+    return json(body, { headers });
   });
+}
+
+/** POST /api/progress: store a batch of progress events (the route and the fast path). */
+export async function progressBeacon(request: RequestHead, readBody: BodyReader, db: Db) {
+  assertSameOrigin(request);
+  await limitLearnerRequest(request);
+  const batch = parseOrThrow(progressBatchSchema, await readBody(MAX_PROGRESS_BYTES));
+  const session = await requireSession(db, request);
+  await assertKnownTargets(batch.events);
+  const headers: Record<string, string> = {};
+  return { body: await recordProgress(db, session.learnerId, batch.events, batch.widgetState), headers };
 }
 
 export function postProgressHandler(request: Request, db: Db): Promise<Response> {
   return handle(async () => {
-    assertSameOrigin(request);
-    await limitLearnerRequest(request);
-    const batch = parseOrThrow(progressBatchSchema, await readJson(request, MAX_PROGRESS_BYTES));
-    const session = await requireSession(db, request);
-    await assertKnownTargets(batch.events);
-    return json(await recordProgress(db, session.learnerId, batch.events, batch.widgetState));
+    const { body, headers } = await progressBeacon(request, (max) => readJson(request, max), db);
+    return json(body, { headers });
   });
 }
 

@@ -68,6 +68,7 @@ export class AnswerWorkerClient implements AnswerStatements {
   private worker: Worker | null = null;
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private nextId = 1;
+  private outbox: AnswerWorkerRequest[] = [];
 
   constructor(
     private readonly url: string,
@@ -100,20 +101,37 @@ export class AnswerWorkerClient implements AnswerStatements {
       // Held only while a reply is owed: an idle worker never keeps a script's process alive.
       if (this.pending.size === 0) worker.ref();
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ ...request, id });
+      // Every request of this turn of the event loop goes in one message, posted once the turn's
+      // I/O callbacks have run (setImmediate): under load one turn serves many HTTP requests, and
+      // each message costs this busy thread a structured clone and the worker a wake-up.
+      if (this.outbox.length === 0) setImmediate(() => this.flush());
+      this.outbox.push({ ...request, id });
     });
+  }
+
+  private flush(): void {
+    // A request whose worker died since it was queued has already failed (lost()); the rest go
+    // to the current worker.
+    const requests = this.outbox.filter((request) => this.pending.has(request.id));
+    this.outbox = [];
+    if (requests.length === 0) return;
+    const worker = this.worker ?? this.start();
+    worker.ref();
+    worker.postMessage(requests);
   }
 
   private start(): Worker {
     const worker = this.spawn({ url: this.url, poolSize: this.poolSize });
     worker.unref();
-    worker.on('message', (reply: AnswerWorkerReply) => {
-      const waiting = this.pending.get(reply.id);
-      if (!waiting) return;
-      this.pending.delete(reply.id);
+    worker.on('message', (replies: AnswerWorkerReply[]) => {
+      for (const reply of replies) {
+        const waiting = this.pending.get(reply.id);
+        if (!waiting) continue;
+        this.pending.delete(reply.id);
+        if (reply.ok) waiting.resolve(reply.value);
+        else waiting.reject(reviveError(reply.error));
+      }
       if (this.pending.size === 0) worker.unref();
-      if (reply.ok) waiting.resolve(reply.value);
-      else waiting.reject(reviveError(reply.error));
     });
     const lost = (reason: string) => {
       if (this.worker !== worker) return;

@@ -7,7 +7,11 @@ export interface AnswerWorkerData {
   poolSize: number;
 }
 
-/** One named statement of db/offloaded.ts with its arguments (the client is the worker's own). */
+/**
+ * One named statement of db/offloaded.ts with its arguments (the client is the worker's own).
+ * Messages carry arrays: every request (and every reply) issued in one turn of the sender's event
+ * loop travels in one message (docs/decisions/018, ninth session).
+ */
 export interface AnswerWorkerRequest {
   id: number;
   name: StatementName;

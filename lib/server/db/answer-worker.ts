@@ -5,11 +5,14 @@
  * event loop. Started by
  * db/answer-offload.ts; nothing else imports this file.
  *
- * Each request is one message `{ id, name, args }`; each reply `{ id, ok, value | error }`. Errors
+ * Each request is `{ id, name, args }`; each reply `{ id, ok, value | error }`; a message carries
+ * an array of them (every request the app issued in one turn of its event loop; here, every reply
+ * ready in one turn of this thread's loop), because each message costs the app's busy event loop
+ * a structured clone and a wake-up of its own. Errors
  * cross the thread boundary as plain data (serializeError) so that the app can still tell a busy
  * or unreachable database (a retryable 503) from anything else.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 
 import { createDb } from './client';
 import { runStatement, type StatementArgs } from './offloaded';
@@ -20,8 +23,8 @@ import {
   type AnswerWorkerData,
 } from './answer-protocol';
 
-const port = parentPort;
-if (!port) throw new Error('answer-worker.ts runs only as a worker thread (see db/answer-offload.ts)');
+if (!parentPort) throw new Error('answer-worker.ts runs only as a worker thread (see db/answer-offload.ts)');
+const port: MessagePort = parentPort;
 
 const { url, poolSize } = workerData as AnswerWorkerData;
 const database = createDb(url, { poolSize });
@@ -39,6 +42,18 @@ async function handle(request: AnswerWorkerRequest): Promise<AnswerWorkerReply> 
   }
 }
 
-port.on('message', (request: AnswerWorkerRequest) => {
-  void handle(request).then((reply) => port.postMessage(reply));
+let ready: AnswerWorkerReply[] = [];
+function send(reply: AnswerWorkerReply): void {
+  if (ready.length === 0) {
+    setImmediate(() => {
+      const replies = ready;
+      ready = [];
+      port.postMessage(replies);
+    });
+  }
+  ready.push(reply);
+}
+
+port.on('message', (requests: AnswerWorkerRequest[]) => {
+  for (const request of requests) void handle(request).then(send);
 });
