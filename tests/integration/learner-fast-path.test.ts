@@ -161,6 +161,28 @@ describe('learner fast path', () => {
     expect(await database.db.response.count({ where: { learnerId: fresh.learnerId } })).toBe(1);
   });
 
+  it('survives a client that leaves mid-body, and stores nothing of it', async () => {
+    const event = section('aha');
+    const body = JSON.stringify({ events: [event] });
+    await new Promise<void>((resolve) => {
+      const request = http.request(`${base}/api/progress`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: learner.cookie, 'content-length': body.length },
+      });
+      request.on('error', () => resolve());
+      request.write(body.slice(0, 10), () => setTimeout(() => request.destroy(), 50));
+      request.on('close', () => resolve());
+    });
+    const after = await raw(
+      'POST',
+      '/api/progress',
+      { 'content-type': 'application/json', cookie: learner.cookie },
+      JSON.stringify({ events: [section('aha')] }),
+    );
+    expect(after.status).toBe(200);
+    expect(await database.db.progressEvent.count({ where: { clientEventId: event.id } })).toBe(0);
+  });
+
   it('leaves every other request to the framework', async () => {
     const cases: [string, string][] = [
       ['GET', '/api/progress'],

@@ -9,6 +9,7 @@ import {
   assertDeclaredLength,
   bodyTooLarge,
   errorReply,
+  HttpError,
   parseJsonBody,
   type JsonReply,
   type RequestHead,
@@ -87,7 +88,13 @@ export function readNodeJson(req: http.IncomingMessage, maxBytes: number): Promi
     };
     req.on('data', onData);
     req.once('end', onEnd);
-    req.once('error', reject);
+    // A client that goes away mid-body: nothing to answer (the response is gone too), and no
+    // "unexpected error" in the log.
+    const gone = () => reject(new HttpError(400, 'incomplete-body', 'The request body ended early.'));
+    req.once('error', gone);
+    req.once('close', () => {
+      if (!req.complete) gone();
+    });
   });
 }
 
