@@ -65,6 +65,50 @@ function neuronsOf(depth: number): Neuron[][] {
   return columns;
 }
 
+/** Static: hoisted, so a training step does not re-render it. */
+const LEGEND = (
+  <ul className={styles.blameLegend}>
+    <li>
+      <span className={`${styles.swatch} ${styles.swatchPlus}`} />
+      solid: ∂L/∂w &gt; 0, a step lowers w
+    </li>
+    <li>
+      <span className={`${styles.swatch} ${styles.swatchMinus}`} />
+      dashed: ∂L/∂w &lt; 0, a step raises w
+    </li>
+    <li>
+      <span className={`${styles.swatch} ${styles.swatchThin}`} />
+      thicker: more blame (thinnest: none)
+    </li>
+  </ul>
+);
+
+const TABLE_HEAD = (
+  <>
+    <caption>Values, blame for this point (∂L/∂) and averaged over all points (∂J/∂, what a step uses)</caption>
+    <thead>
+      <tr>
+        <th scope="col">Parameter</th>
+        <th scope="col">Value</th>
+        <th scope="col">∂L/∂ this point</th>
+        <th scope="col">∂J/∂ all points</th>
+      </tr>
+    </thead>
+  </>
+);
+
+/** A neuron's circle and name: the same on every step, so memoised. */
+const NeuronShape = memo(function NeuronShape({ name, x, y }: Neuron) {
+  return (
+    <>
+      <circle className={`${styles.neuron} ${name === 'p' ? styles.neuronOut : ''}`} cx={x} cy={y} r={R} />
+      <text className={styles.neuronName} x={x} y={y - R - 4} textAnchor="middle">
+        {prettyName(name)}
+      </text>
+    </>
+  );
+});
+
 function LayerViewImpl({
   depth,
   values,
@@ -141,17 +185,9 @@ function LayerViewImpl({
               data-value={dataNumber(values[neuron.name] ?? Number.NaN)}
               data-grad={dataNumber(grads[neuron.name] ?? Number.NaN)}
             >
-              <circle
-                className={`${styles.neuron} ${neuron.name === 'p' ? styles.neuronOut : ''}`}
-                cx={neuron.x}
-                cy={neuron.y}
-                r={R}
-              />
+              <NeuronShape name={neuron.name} x={neuron.x} y={neuron.y} />
               <text className={styles.neuronText} x={neuron.x} y={neuron.y + 4} textAnchor="middle">
                 {formatNumber(values[neuron.name] ?? Number.NaN, 2)}
-              </text>
-              <text className={styles.neuronName} x={neuron.x} y={neuron.y - R - 4} textAnchor="middle">
-                {prettyName(neuron.name)}
               </text>
             </g>
           ))}
@@ -179,34 +215,13 @@ function LayerViewImpl({
           ) : null}
         </svg>
       </div>
-      <ul className={styles.blameLegend}>
-        <li>
-          <span className={`${styles.swatch} ${styles.swatchPlus}`} />
-          solid: ∂L/∂w &gt; 0, a step lowers w
-        </li>
-        <li>
-          <span className={`${styles.swatch} ${styles.swatchMinus}`} />
-          dashed: ∂L/∂w &lt; 0, a step raises w
-        </li>
-        <li>
-          <span className={`${styles.swatch} ${styles.swatchThin}`} />
-          thicker: more blame (thinnest: none)
-        </li>
-      </ul>
+      {LEGEND}
       {/* Open for the one-hidden-layer network (13 rows); deeper ones start folded (up to 37). */}
       <details className={shared.tableDetails} open={depth === 2 || undefined}>
         <summary>Every parameter: value and gradient</summary>
         <TableScroll>
           <table className={shared.table}>
-            <caption>Values, blame for this point (∂L/∂) and averaged over all points (∂J/∂, what a step uses)</caption>
-            <thead>
-              <tr>
-                <th scope="col">Parameter</th>
-                <th scope="col">Value</th>
-                <th scope="col">∂L/∂ this point</th>
-                <th scope="col">∂J/∂ all points</th>
-              </tr>
-            </thead>
+            {TABLE_HEAD}
             <tbody>
               {layersOf(depth).flatMap((layer) => {
                 const names: string[] = [];

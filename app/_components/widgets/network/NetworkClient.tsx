@@ -104,6 +104,13 @@ const VIEW_OPTIONS = [
   { value: 'graph', label: 'every operation' },
 ] as const;
 
+const CAPTION = (
+  <>
+    The same two rules at every layer: a weighted sum, then an activation. Backward, each node multiplies the blame it
+    receives by its local slope and passes it on, so blame reaches the first layer through every path.
+  </>
+);
+
 /** Reduced motion: Play advances in chunks twice a second instead of animating every frame. */
 const REDUCED_CHUNK = 10;
 const REDUCED_INTERVAL_MS = 500;
@@ -266,12 +273,7 @@ export function NetworkClient({ id }: { id: string }) {
     <WidgetFrame
       kind="network"
       id={id}
-      caption={
-        <>
-          The same two rules at every layer: a weighted sum, then an activation. Backward, each node multiplies the
-          blame it receives by its local slope and passes it on, so blame reaches the first layer through every path.
-        </>
-      }
+      caption={CAPTION}
       onReset={() => {
         setPlaying(false);
         setRevealedFor(null);

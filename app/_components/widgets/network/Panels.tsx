@@ -32,28 +32,39 @@ interface BoundaryProps {
  * 0.5 (the boundary). Points keep their own shapes (circle 1, square 0), so colour is not the
  * only cue. The shading is plain forward arithmetic (model.forwardLogit), redrawn per step.
  */
+/** The shading's colours, light and dark; the scheme is read from one MediaQueryList. */
+const ONE = { light: [31, 95, 209], dark: [122, 167, 255] } as const;
+const ZERO = { light: [217, 115, 26], dark: [242, 166, 90] } as const;
+let darkQuery: MediaQueryList | null = null;
+
+/** The cell centres along one axis, the same for every redraw. */
+const CENTRES = Array.from({ length: GRID }, (_, i) => -EXTENT + ((i + 0.5) / GRID) * 2 * EXTENT);
+
 function BoundaryImpl({ spec, params, data, point, onPoint }: BoundaryProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  // One image and one scratch buffer for every redraw (a Step redraws all 1,600 cells).
+  const buffers = useRef<{ image: ImageData; scratch: Float64Array } | null>(null);
   useEffect(() => {
     const context = canvas.current?.getContext('2d');
     if (!context) return;
-    const image = context.createImageData(GRID, GRID);
-    const scratch = new Float64Array(6);
-    const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
-    const one = dark ? [122, 167, 255] : [31, 95, 209];
-    const zero = dark ? [242, 166, 90] : [217, 115, 26];
+    buffers.current ??= { image: context.createImageData(GRID, GRID), scratch: new Float64Array(6) };
+    const { image, scratch } = buffers.current;
+    const pixels = image.data;
+    darkQuery ??= window.matchMedia('(prefers-color-scheme: dark)');
+    const scheme = darkQuery.matches ? 'dark' : 'light';
+    const one = ONE[scheme];
+    const zero = ZERO[scheme];
     for (let row = 0; row < GRID; row++) {
-      const x2 = EXTENT - ((row + 0.5) / GRID) * 2 * EXTENT;
+      const x2 = -CENTRES[row]!;
       for (let col = 0; col < GRID; col++) {
-        const x1 = -EXTENT + ((col + 0.5) / GRID) * 2 * EXTENT;
-        const logit = forwardLogit(spec, params, x1, x2, scratch);
+        const logit = forwardLogit(spec, params, CENTRES[col]!, x2, scratch);
         const p = logit >= 0 ? 1 / (1 + Math.exp(-logit)) : Math.exp(logit) / (1 + Math.exp(logit));
         const colour = p >= 0.5 ? one : zero;
         const i = 4 * (row * GRID + col);
-        image.data[i] = colour[0]!;
-        image.data[i + 1] = colour[1]!;
-        image.data[i + 2] = colour[2]!;
-        image.data[i + 3] = Number.isFinite(p) ? Math.round(30 + 150 * Math.abs(p - 0.5) * 2) : 0;
+        pixels[i] = colour[0];
+        pixels[i + 1] = colour[1];
+        pixels[i + 2] = colour[2];
+        pixels[i + 3] = Number.isFinite(p) ? Math.round(30 + 150 * Math.abs(p - 0.5) * 2) : 0;
       }
     }
     context.putImageData(image, 0, 0);
