@@ -10,6 +10,10 @@
  * in the same browser (e.g. `{"notable":"[data-widget=network] table{display:none}"}`), to
  * see what one part of the widget costs without rebuilding.
  *
+ * BENCH_TRACE_TARGET=control presses bench:network's floor instead of Step: a bare button outside
+ * React, inserted before the widget, whose click adds one to its own text. Its thread time is
+ * what any key press that changes one word of this page costs in this harness.
+ *
  *   NEXT_DIST_DIR=.next-bench npx next build && NEXT_DIST_DIR=.next-bench npx tsx tests/bench/network-trace.ts
  */
 import { chromium, type CDPSession, type Page } from '@playwright/test';
@@ -20,6 +24,7 @@ const LESSON = '/lessons/chain-rule-computational-graphs';
 const STEPS = Number(process.env.BENCH_TRACE_STEPS ?? 20);
 const CPU_THROTTLE = Number(process.env.BENCH_CPU_THROTTLE ?? 4);
 const VARIANTS = JSON.parse(process.env.BENCH_TRACE_CSS ?? '{}') as Record<string, string>;
+const TARGET = process.env.BENCH_TRACE_TARGET === 'control' ? 'control' : 'step';
 
 interface TraceEvent {
   name: string;
@@ -114,7 +119,7 @@ async function main() {
     await widget.scrollIntoViewIfNeeded();
     await widget.and(page.locator('[data-ready="true"]')).waitFor({ timeout: 120_000 });
     console.log(
-      `\n# Network widget: a Step's main thread in a trace (build ${distDir}, ${CPU_THROTTLE}x, ${STEPS} presses)\n`,
+      `\n# Network widget: ${TARGET === 'control' ? 'the bare button (the floor)' : 'a Step'}'s main thread in a trace (build ${distDir}, ${CPU_THROTTLE}x, ${STEPS} presses)\n`,
     );
     for (const [name, css] of Object.entries({ unchanged: '', ...VARIANTS })) {
       await page.evaluate((text) => {
@@ -126,12 +131,26 @@ async function main() {
         }
         style.textContent = text;
       }, css);
-      await widget.getByRole('button', { name: 'Step', exact: true }).focus();
+      if (TARGET === 'control') {
+        await page.evaluate(() => {
+          if (document.getElementById('bench-control')) return;
+          const control = document.createElement('button');
+          control.id = 'bench-control';
+          control.textContent = '0';
+          control.addEventListener('click', () => {
+            control.textContent = String(Number(control.textContent) + 1);
+          });
+          document.querySelector('[data-widget="network"]')?.before(control);
+        });
+        await page.locator('#bench-control').focus();
+      } else {
+        await widget.getByRole('button', { name: 'Step', exact: true }).focus();
+      }
       for (let i = 0; i < 3; i++) await page.keyboard.press('Enter');
       await page.waitForTimeout(300);
       const { cpu, split } = analyse(await trace(cdp, page));
       console.log(
-        `- ${name}: thread time per Step median ${median(cpu).toFixed(2)} ms, p90 ${quantile(cpu, 0.9).toFixed(2)} ms; self time per Step (ms): ${split}`,
+        `- ${name}: thread time per press median ${median(cpu).toFixed(2)} ms, p90 ${quantile(cpu, 0.9).toFixed(2)} ms; self time per press (ms): ${split}`,
       );
     }
   } finally {
