@@ -18,6 +18,7 @@
  */
 import { chromium, type CDPSession, type Page } from '@playwright/test';
 
+import { focusBareButton } from './bare-button';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, distDir, median, quantile, startServer } from './bench-server';
 
 const LESSON = '/lessons/chain-rule-computational-graphs';
@@ -132,17 +133,7 @@ async function main() {
         style.textContent = text;
       }, css);
       if (TARGET === 'control') {
-        await page.evaluate(() => {
-          if (document.getElementById('bench-control')) return;
-          const control = document.createElement('button');
-          control.id = 'bench-control';
-          control.textContent = '0';
-          control.addEventListener('click', () => {
-            control.textContent = String(Number(control.textContent) + 1);
-          });
-          document.querySelector('[data-widget="network"]')?.before(control);
-        });
-        await page.locator('#bench-control').focus();
+        await focusBareButton(page);
       } else {
         await widget.getByRole('button', { name: 'Step', exact: true }).focus();
       }

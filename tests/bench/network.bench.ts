@@ -26,6 +26,7 @@ import { initialParameters } from '../../lib/network/model';
 import { MAX_STEPS, TrainingRun } from '../../lib/network/session';
 import { NetworkTrainer } from '../../lib/network/trainer';
 
+import { focusBareButton } from './bare-button';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, distDir, median, quantile, startServer } from './bench-server';
 
 const LESSON = '/lessons/chain-rule-computational-graphs';
@@ -179,16 +180,7 @@ async function main() {
 
     // 1. One step + repaint, from the keyboard; first a bare button outside React, measured the
     // same way: the floor this machine and harness give (a busy machine inflates both).
-    await page.evaluate(() => {
-      const control = document.createElement('button');
-      control.id = 'bench-control';
-      control.textContent = '0';
-      control.addEventListener('click', () => {
-        control.textContent = String(Number(control.textContent) + 1);
-      });
-      document.querySelector('[data-widget="network"]')?.before(control);
-    });
-    await page.locator('#bench-control').focus();
+    await focusBareButton(page);
     const control = await pressSamples(page);
     await page.evaluate(() => document.getElementById('bench-control')?.remove());
     const step = widget.getByRole('button', { name: 'Step', exact: true });
