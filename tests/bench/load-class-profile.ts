@@ -8,6 +8,11 @@
  * For each profile (the server's main thread, its answer worker) it prints the share of sampled
  * time by category (idle, garbage collection, Next/React, Prisma, SQLite driver, pino, the app's
  * own code, Node internals) and the functions with the most self time.
+ *
+ * `--last SECONDS` keeps only the samples of each profile's last SECONDS (ending where the
+ * server stopped), so a ramped run is read at its largest step, the limit:
+ *
+ *   npx tsx tests/bench/load-class-profile.ts /tmp/prof --last 60
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -45,13 +50,18 @@ function category(node: ProfileNode): string {
   return 'other';
 }
 
-function summarise(file: string): void {
+function summarise(file: string, lastMicros: number): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfTime = new Map<number, number>();
-  profile.samples.forEach((id, index) => {
-    selfTime.set(id, (selfTime.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
-  });
+  // Each sample's delta is the time since the previous one; from the end, keep lastMicros' worth.
+  let kept = 0;
+  for (let index = profile.samples.length - 1; index >= 0 && kept < lastMicros; index--) {
+    const id = profile.samples[index]!;
+    const delta = profile.timeDeltas[index] ?? 0;
+    kept += delta;
+    selfTime.set(id, (selfTime.get(id) ?? 0) + delta);
+  }
   const total = [...selfTime.values()].reduce((sum, value) => sum + value, 0);
   const categories = new Map<string, number>();
   const functions = new Map<string, number>();
@@ -89,8 +99,10 @@ function summarise(file: string): void {
 }
 
 const dir = process.argv[2];
-if (!dir) {
-  console.error('Usage: npx tsx tests/bench/load-class-profile.ts <folder with .cpuprofile files>');
+const lastFlag = process.argv.indexOf('--last');
+const lastSeconds = lastFlag > 0 ? Number(process.argv[lastFlag + 1]) : Infinity;
+if (!dir || dir.startsWith('--') || !(lastSeconds > 0)) {
+  console.error('Usage: npx tsx tests/bench/load-class-profile.ts <folder with .cpuprofile files> [--last SECONDS]');
   process.exit(2);
 }
 const files = readdirSync(dir)
@@ -102,4 +114,5 @@ if (files.length === 0) {
   );
   process.exit(1);
 }
-for (const file of files) summarise(file);
+if (Number.isFinite(lastSeconds)) console.log(`Only each profile's last ${lastSeconds} s.`);
+for (const file of files) summarise(file, lastSeconds * 1e6);
