@@ -26,7 +26,7 @@ import { initialParameters } from '../../lib/network/model';
 import { MAX_STEPS, TrainingRun } from '../../lib/network/session';
 import { NetworkTrainer } from '../../lib/network/trainer';
 
-import { focusBareButton } from './bare-button';
+import { focusBareButton, removeBareButton } from './bare-button';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH, distDir, median, quantile, startServer } from './bench-server';
 
 const LESSON = '/lessons/chain-rule-computational-graphs';
@@ -182,7 +182,7 @@ async function main() {
     // same way: the floor this machine and harness give (a busy machine inflates both).
     await focusBareButton(page);
     const control = await pressSamples(page);
-    await page.evaluate(() => document.getElementById('bench-control')?.remove());
+    await removeBareButton(page);
     const step = widget.getByRole('button', { name: 'Step', exact: true });
     await step.focus();
     const since = await page.evaluate(() => performance.now());
