@@ -32,14 +32,14 @@ function runToEnd(command: string, args: string[], env: NodeJS.ProcessEnv): Prom
   });
 }
 
-export async function ensureBuild(): Promise<void> {
-  const buildId = path.join(root, distDir, 'BUILD_ID');
+export async function ensureBuild(build = distDir): Promise<void> {
+  const buildId = path.join(root, build, 'BUILD_ID');
   if (existsSync(buildId) && process.env.BENCH_REBUILD !== '1') return;
-  console.error(`[bench] no build in ${distDir}: running next build (a minute or two)…`);
+  console.error(`[bench] no build in ${build}: running next build (a minute or two)…`);
   const code = await runToEnd(process.execPath, [nextBin, 'build'], {
     ...process.env,
     NODE_ENV: 'production',
-    NEXT_DIST_DIR: distDir,
+    NEXT_DIST_DIR: build,
   });
   if (code !== 0) throw new Error(`next build failed (exit ${code})`);
 }
@@ -71,8 +71,9 @@ async function waitForHealth(baseUrl: string, child: ChildProcess, timeoutMs = 6
   throw new Error(`server at ${baseUrl} not healthy after ${timeoutMs} ms`);
 }
 
-export async function startServer(): Promise<BenchServer> {
-  await ensureBuild();
+/** Serves the build in `build` (a folder like `.next-bench`; default NEXT_DIST_DIR). */
+export async function startServer(build = distDir): Promise<BenchServer> {
+  await ensureBuild(build);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'autodidact-bench-'));
   const databaseUrl = `file:${path.join(dataDir, 'bench.db')}`;
   await migrate(databaseUrl);
@@ -82,7 +83,7 @@ export async function startServer(): Promise<BenchServer> {
     env: {
       ...process.env,
       NODE_ENV: 'production',
-      NEXT_DIST_DIR: distDir,
+      NEXT_DIST_DIR: build,
       DATABASE_URL: databaseUrl,
       PORT: String(port),
     },

@@ -25,6 +25,15 @@
  * alike. Both sides receive the document through the same interception, so it costs them alike.
  * ("early script yes" on the before side is React adding the removed script after hydration,
  * when the quiz has already asked: it then does nothing.)
+ *
+ * BENCH_COMPARE_DIST=<build folder> compares two builds the same way: a second server serves
+ * that build, and every landing is made on both, one after the other, so a machine whose speed
+ * drifts during the run (seen here: a build's median moved by 300 ms in half an hour) weighs on
+ * both alike. Each side prints its own summary line, with `build` naming it.
+ *
+ *   NEXT_DIST_DIR=.next-before npx next build   # on the commit before a change
+ *   NEXT_DIST_DIR=.next-after npx next build    # with it
+ *   NEXT_DIST_DIR=.next-before BENCH_COMPARE_DIST=.next-after npm run bench:quiz-landing
  */
 import { cpus, loadavg } from 'node:os';
 
@@ -53,6 +62,15 @@ const CPU_THROTTLE = Number(process.env.BENCH_CPU_THROTTLE ?? 1);
 /** '1' (default): the page as built; '0': without its early-state script; 'both': alternating, landing by landing. */
 const MODES: boolean[] =
   process.env.BENCH_EARLY_STATE === 'both' ? [false, true] : [process.env.BENCH_EARLY_STATE !== '0'];
+/** A second build to land on after each landing on NEXT_DIST_DIR's (see the header). */
+const COMPARE_DIST = process.env.BENCH_COMPARE_DIST?.trim() || null;
+
+/** One way of landing: a build (its server) and whether its document keeps the early state script. */
+interface Side {
+  build: string;
+  baseUrl: string;
+  earlyState: boolean;
+}
 
 /** The page as it was before: no early state script, smooth scrolling for the landing too. */
 function withoutLandingWork(html: string): string {
@@ -177,30 +195,38 @@ const r = (value: number) => (Number.isFinite(value) ? Math.round(value) : 'n/a'
 
 async function main() {
   const server = await startServer();
+  const compareServer = COMPARE_DIST ? await startServer(COMPARE_DIST).catch(stopFirst(server)) : null;
+  const sides: Side[] = MODES.map((earlyState) => ({ build: distDir, baseUrl: server.baseUrl, earlyState }));
+  if (compareServer && COMPARE_DIST)
+    sides.push({ build: COMPARE_DIST, baseUrl: compareServer.baseUrl, earlyState: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
   const load = loadavg();
   console.error(
-    `[bench] ${cpus().length} cores, load average ${load.map((v) => v.toFixed(2)).join(' ')}, build ${distDir}`,
+    `[bench] ${cpus().length} cores, load average ${load.map((v) => v.toFixed(2)).join(' ')}, build ${sides
+      .map((side) => side.build)
+      .filter((build, index, builds) => builds.indexOf(build) === index)
+      .join(' vs ')}`,
   );
   try {
     // One warm-up landing so the server's first-request costs (route compilation, database open) are not a question's.
-    await land(browser, server.baseUrl, WIDTHS[1]!, QUESTIONS[0]!);
+    for (const side of sides) await land(browser, side.baseUrl, WIDTHS[1]!, QUESTIONS[0]!);
     for (const width of WIDTHS) {
-      const all = new Map<boolean, Landing[]>(MODES.map((mode) => [mode, []]));
+      const all = new Map<Side, Landing[]>(sides.map((side) => [side, []]));
       for (let run = 0; run < RUNS; run++) {
         for (const id of QUESTIONS) {
-          for (const mode of MODES) {
-            const landing = await land(browser, server.baseUrl, width, id, mode);
-            all.get(mode)!.push(landing);
+          for (const side of sides) {
+            const landing = await land(browser, side.baseUrl, width, id, side.earlyState);
+            all.get(side)!.push(landing);
+            const label = `${sides.length > 1 && COMPARE_DIST ? ` [${side.build}]` : ''}${side.earlyState ? '' : ' (no early state)'}`;
             console.error(
-              `[bench] ${width.name}${mode ? '' : ' (no early state)'} ${id}: document ${r(landing.documentEnd)}, DCL ${r(landing.dcl)}, scripts ${r(landing.scriptsEnd)}, ` +
+              `[bench] ${width.name}${label} ${id}: document ${r(landing.documentEnd)}, DCL ${r(landing.dcl)}, scripts ${r(landing.scriptsEnd)}, ` +
                 `early script ${landing.earlyScript ? 'yes' : 'no'}, state (${landing.stateRequests}) start ${r(landing.stateStart)} server ${r(landing.stateServer)} end ${r(landing.stateEnd)}, ` +
                 `hydrated ${r(landing.hydrated)}, enabled ${r(landing.enabled)}, shown ${r(landing.shown)} ms; long tasks ${landing.longTasks} (${r(landing.longTaskMs)} ms)`,
             );
           }
         }
       }
-      for (const [mode, landings] of all) {
+      for (const [side, landings] of all) {
         const summary = (pick: (landing: Landing) => number) => {
           const values = landings.map(pick).filter(Number.isFinite);
           return { median: r(median(values)), p95: r(quantile(values, 0.95)), max: r(Math.max(...values)) };
@@ -210,7 +236,8 @@ async function main() {
             bench: 'quiz-landing',
             width: width.name,
             cpuThrottle: CPU_THROTTLE,
-            earlyState: mode,
+            build: side.build,
+            earlyState: side.earlyState,
             landings: landings.length,
             underOneSecond: landings.filter((landing) => landing.shown < 1000).length,
             shown: summary((landing) => landing.shown),
@@ -229,7 +256,16 @@ async function main() {
   } finally {
     await browser.close();
     await server.stop();
+    await compareServer?.stop();
   }
+}
+
+/** Stops the first server when the second cannot start, then fails as before. */
+function stopFirst(server: { stop(): Promise<void> }) {
+  return async (error: unknown): Promise<never> => {
+    await server.stop();
+    throw error;
+  };
 }
 
 main().catch((error: unknown) => {
