@@ -15,7 +15,7 @@
  *
  *   NEXT_DIST_DIR=.next-bench npx next build && NEXT_DIST_DIR=.next-bench npm run bench:quiz-landing
  *
- * BENCH_RUNS (default 1) repeats the nine landings per width; BENCH_CPU_THROTTLE (default 1)
+ * BENCH_RUNS (default 1) repeats the eleven landings per width; BENCH_CPU_THROTTLE (default 1)
  * emulates a slower phone. BENCH_EARLY_STATE=0 measures the page as it was before this session's
  * landing work (docs/decisions/013, eighth session): the document is served without its early
  * state script (app/_components/progress/early-state.ts), so the quiz's own module asks once its
@@ -217,7 +217,7 @@ async function main() {
           for (const side of sides) {
             const landing = await land(browser, side.baseUrl, width, id, side.earlyState);
             all.get(side)!.push(landing);
-            const label = `${sides.length > 1 && COMPARE_DIST ? ` [${side.build}]` : ''}${side.earlyState ? '' : ' (no early state)'}`;
+            const label = `${COMPARE_DIST ? ` [${side.build}]` : ''}${side.earlyState ? '' : ' (no early state)'}`;
             console.error(
               `[bench] ${width.name}${label} ${id}: document ${r(landing.documentEnd)}, DCL ${r(landing.dcl)}, scripts ${r(landing.scriptsEnd)}, ` +
                 `early script ${landing.earlyScript ? 'yes' : 'no'}, state (${landing.stateRequests}) start ${r(landing.stateStart)} server ${r(landing.stateServer)} end ${r(landing.stateEnd)}, ` +
