@@ -195,21 +195,20 @@ const r = (value: number) => (Number.isFinite(value) ? Math.round(value) : 'n/a'
 
 async function main() {
   const server = await startServer();
-  const compareServer = COMPARE_DIST ? await startServer(COMPARE_DIST).catch(stopFirst(server)) : null;
+  const compare = COMPARE_DIST
+    ? { build: COMPARE_DIST, server: await startServer(COMPARE_DIST).catch(stopFirst(server)) }
+    : null;
   const sides: Side[] = MODES.map((earlyState) => ({ build: distDir, baseUrl: server.baseUrl, earlyState }));
-  if (compareServer && COMPARE_DIST)
-    sides.push({ build: COMPARE_DIST, baseUrl: compareServer.baseUrl, earlyState: true });
+  if (compare) sides.push({ build: compare.build, baseUrl: compare.server.baseUrl, earlyState: true });
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
   const load = loadavg();
   console.error(
-    `[bench] ${cpus().length} cores, load average ${load.map((v) => v.toFixed(2)).join(' ')}, build ${sides
-      .map((side) => side.build)
-      .filter((build, index, builds) => builds.indexOf(build) === index)
-      .join(' vs ')}`,
+    `[bench] ${cpus().length} cores, load average ${load.map((v) => v.toFixed(2)).join(' ')}, build ${distDir}${compare ? ` vs ${compare.build}` : ''}`,
   );
   try {
-    // One warm-up landing so the server's first-request costs (route compilation, database open) are not a question's.
-    for (const side of sides) await land(browser, side.baseUrl, WIDTHS[1]!, QUESTIONS[0]!);
+    // One warm-up landing per server so its first-request costs (route compilation, database open) are not a question's.
+    for (const baseUrl of new Set(sides.map((side) => side.baseUrl)))
+      await land(browser, baseUrl, WIDTHS[1]!, QUESTIONS[0]!);
     for (const width of WIDTHS) {
       const all = new Map<Side, Landing[]>(sides.map((side) => [side, []]));
       for (let run = 0; run < RUNS; run++) {
@@ -217,7 +216,7 @@ async function main() {
           for (const side of sides) {
             const landing = await land(browser, side.baseUrl, width, id, side.earlyState);
             all.get(side)!.push(landing);
-            const label = `${COMPARE_DIST ? ` [${side.build}]` : ''}${side.earlyState ? '' : ' (no early state)'}`;
+            const label = `${compare ? ` [${side.build}]` : ''}${side.earlyState ? '' : ' (no early state)'}`;
             console.error(
               `[bench] ${width.name}${label} ${id}: document ${r(landing.documentEnd)}, DCL ${r(landing.dcl)}, scripts ${r(landing.scriptsEnd)}, ` +
                 `early script ${landing.earlyScript ? 'yes' : 'no'}, state (${landing.stateRequests}) start ${r(landing.stateStart)} server ${r(landing.stateServer)} end ${r(landing.stateEnd)}, ` +
@@ -256,7 +255,7 @@ async function main() {
   } finally {
     await browser.close();
     await server.stop();
-    await compareServer?.stop();
+    await compare?.server.stop();
   }
 }
 

@@ -20,9 +20,9 @@ const CORRECT = 'The loss depends on early parameters only through many intermed
 
 /** Axe on the page at its own width and at a small phone's (320 px), in light and in dark mode. */
 async function noSevereViolations(page: Page) {
-  // After a client-side navigation (a form's redirect) Next streams the new page's <title> after
-  // its content, so a heading can be visible a moment before the document has its title; axe run
-  // in that moment reports document-title. Wait for the title first (seen once in CI, session 11).
+  // After a client-side navigation (a form's redirect) the new page's heading can be visible a
+  // moment before the document has its <title>; axe run in that moment reports document-title
+  // (seen once in CI, session 11). Wait for the title first.
   await expect(page).toHaveTitle(/\S/);
   const own = page.viewportSize()!;
   for (const viewport of [own, { width: 320, height: 640 }]) {
